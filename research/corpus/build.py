@@ -1,0 +1,86 @@
+"""Build the corpus: read, clean and segment every seed document, write units and tables."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from research import paths
+from research.atomic import write_csv, write_text
+from research.corpus.clean import clean_text
+from research.corpus.reader import read_document
+from research.corpus.segment import Segmented, segment
+from research.errors import InputError
+
+UNIT_COLUMNS = ["doc_id", "city", "unit_id", "order", "section_path", "part", "text", "n_chars"]
+TABLE_COLUMNS = ["doc_id", "city", "table", "caption", "row", "dimension", "indicator",
+                 "value_2020", "target_2025", "kind"]
+
+
+def read_manifest(path: Path = paths.MANIFEST) -> pd.DataFrame:
+    """The seed manifest, one row per source document."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def process_document(path: str | Path, doc_id: str) -> tuple[Segmented, dict]:
+    """Read, clean and segment one document; return it and its cleaning report."""
+    text, report = clean_text(read_document(path))
+    doc = segment(text, doc_id)
+    if not doc.units:
+        raise InputError(f"{path}: no paragraph of body text found after cleaning")
+    return doc, report.as_dict()
+
+
+def units_frame(doc: Segmented, city: str = "") -> pd.DataFrame:
+    """The units of one segmented document as a DataFrame with UNIT_COLUMNS."""
+    rows = [{"doc_id": u.doc_id, "city": city, "unit_id": u.unit_id, "order": u.order,
+             "section_path": u.section_path, "part": u.part, "text": u.text,
+             "n_chars": u.n_chars} for u in doc.units]
+    return pd.DataFrame(rows, columns=UNIT_COLUMNS)
+
+
+def build_corpus(seeds: Path = paths.SEEDS, out: Path = paths.CORPUS) -> pd.DataFrame:
+    """Build ``units.csv``, ``tables.csv`` and ``cleaning_report.json`` under ``out``."""
+    manifest = read_manifest(seeds / "manifest.csv")
+    units, tables, reports = [], [], {}
+    for row in manifest.itertuples():
+        path = seeds / row.file
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != row.sha256:
+            raise InputError(f"{path}: checksum differs from seeds/manifest.csv (seeds are read-only)")
+        doc, report = process_document(path, row.doc_id)
+        units.append(units_frame(doc, row.city_pinyin))
+        for t_index, table in enumerate(doc.tables, 1):
+            for r_index, record in enumerate(table.tidy(), 1):
+                tables.append({"doc_id": row.doc_id, "city": row.city_pinyin, "table": t_index,
+                               "caption": table.caption, "row": r_index, **record})
+        report.update({
+            "file": row.file,
+            "units": len(doc.units),
+            "title": doc.title,
+            "top_headings": doc.top_headings(),
+            "tables": [{"caption": t.caption, "rows": len(t.tidy()), "note": t.note}
+                       for t in doc.tables],
+        })
+        reports[row.doc_id] = report
+    frame = pd.concat(units, ignore_index=True)
+    write_csv(out / "units.csv", frame)
+    write_csv(out / "tables.csv", pd.DataFrame(tables, columns=TABLE_COLUMNS))
+    write_text(out / "cleaning_report.json",
+               json.dumps(reports, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    return frame
+
+
+def load_units(path: Path | None = None) -> pd.DataFrame:
+    """The corpus units as a DataFrame (built first when ``data/corpus/units.csv`` is missing)."""
+    path = Path(path) if path else paths.UNITS
+    if not path.exists():
+        if path != paths.UNITS:
+            raise InputError(f"{path}: no such file")
+        build_corpus()
+    frame = pd.read_csv(path, dtype={"doc_id": str, "unit_id": str, "text": str},
+                        keep_default_na=False)
+    return frame

@@ -1,0 +1,142 @@
+"""Read a document of any supported format into text.
+
+``read_document(path)`` handles plain text in the common Chinese encodings (UTF-8 with or
+without BOM, GB18030/GBK, Big5, UTF-16; detected with charset-normalizer), HTML, DOCX and PDF
+with a text layer.  Every failure raises :class:`research.errors.InputError` with a one-line
+message that names the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from research.errors import InputError
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
+
+#: Encodings tried by charset-normalizer for files that are not valid UTF-8.
+CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_16_le", "utf_16_be"]
+
+#: Largest file read, in bytes (guards memory; documents are far smaller).
+MAX_BYTES = 200 * 1024 * 1024
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+MIN_CJK_CHARS = 10
+
+
+def is_supported(path: str | Path) -> bool:
+    """True when the file's suffix is one ``read_document`` handles."""
+    return Path(path).suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def read_document(path: str | Path) -> str:
+    """Return the text of a document; raise ``InputError`` for anything unusable."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a document")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path}: empty file")
+    if size > MAX_BYTES:
+        raise InputError(f"{path}: file is larger than {MAX_BYTES // 2**20} MB")
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror or err})") from None
+    if suffix == ".docx":
+        text = _docx_text(path, data)
+    elif suffix == ".pdf":
+        text = _pdf_text(path, data)
+    elif suffix in HTML_SUFFIXES:
+        text = html_to_text(decode_bytes(path, data))
+    elif suffix in TEXT_SUFFIXES:
+        text = decode_bytes(path, data)
+    else:
+        raise InputError(f"{path}: unsupported file type {suffix!r} (use .txt, .html, .docx or .pdf)")
+    if len(_CJK.findall(text[:2_000_000])) < MIN_CJK_CHARS:
+        raise InputError(f"{path}: holds no Chinese text")
+    return text
+
+
+def decode_bytes(path: Path | str, data: bytes) -> str:
+    """Decode text bytes: BOMs first, then strict UTF-8, then charset-normalizer."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                       (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise InputError(f"{path}: broken {codec} text") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        if "\x00" in text:
+            raise InputError(f"{path}: binary file, not text")
+        return text
+    from charset_normalizer import from_bytes
+
+    sample = data[:1_000_000]
+    best = from_bytes(sample, cp_isolation=CHINESE_ENCODINGS).best()
+    if best is None:
+        raise InputError(f"{path}: binary file or unknown text encoding")
+    encoding = best.encoding
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        # Mixed encodings: keep what decodes; the CJK check and cleaning report flag damage.
+        text = data.decode(encoding, errors="replace")
+    if "\x00" in text:
+        raise InputError(f"{path}: binary file, not text")
+    return text
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML page, one block element per line; scripts and styles dropped."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "head"]):
+        tag.decompose()
+    return soup.get_text("\n")
+
+
+def _docx_text(path: Path, data: bytes) -> str:
+    try:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, OSError) as err:
+        raise InputError(f"{path}: corrupt or unreadable DOCX ({type(err).__name__})") from None
+    except Exception as err:  # lxml and python-docx raise many types on damaged parts
+        raise InputError(f"{path}: corrupt or unreadable DOCX ({type(err).__name__})") from None
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append("\t" + "\t".join(cell.text for cell in row.cells))
+    return "\n".join(lines)
+
+
+def _pdf_text(path: Path, data: bytes) -> str:
+    if not data.startswith(b"%PDF"):
+        raise InputError(f"{path}: corrupt PDF (no PDF header)")
+    try:
+        from pdfminer.high_level import extract_text
+
+        text = extract_text(io.BytesIO(data))
+    except Exception as err:  # pdfminer raises many types on damaged files
+        raise InputError(f"{path}: corrupt or unreadable PDF ({type(err).__name__})") from None
+    if not text.strip():
+        raise InputError(f"{path}: PDF has no text layer (scanned?); run OCR first")
+    return text

@@ -1,0 +1,90 @@
+"""Tables flattened into tab-led lines (one cell a line), turned back into rows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+#: A caption line of an indicator table: "表1 ……", "……主要指标表", "……主要发展指标".
+TABLE_CAPTION = re.compile(r"^表\s*\d|指标表$|主要(?:发展)?指标$")
+
+#: Columns of the tidy indicator table.
+COLUMNS = ("dimension", "indicator", "value_2020", "target_2025", "kind")
+KINDS = {"约束性": "binding", "预期性": "expected"}
+
+
+@dataclass
+class Table:
+    caption: str
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    section_path: str = ""
+    note: str = ""
+
+    def tidy(self) -> list[dict]:
+        """Rows as dicts with COLUMNS; empty dimensions carry the one above."""
+        out, dimension = [], ""
+        for row in self.rows:
+            if len(row) != len(COLUMNS):
+                continue
+            record = dict(zip(COLUMNS, row))
+            dimension = record["dimension"] or dimension
+            record["dimension"] = dimension
+            record["kind"] = KINDS.get(record["kind"], record["kind"])
+            for key in ("value_2020", "target_2025"):
+                record[key] = "" if record[key] in ("——", "—", "-") else record[key]
+            out.append(record)
+        return out
+
+
+def parse_table(lines: list[str], start: int) -> tuple[Table, int]:
+    """Parse the table whose caption is ``lines[start]``; return it and the next line index.
+
+    Cells are tab-led lines; a short untabbed line inside the block continues the cell above
+    (a line break inside a cell).  Cells are grouped into rows by the header's width.
+    """
+    table = Table(caption=lines[start].strip())
+    cells: list[str] = []
+    i = start + 1
+    while i < len(lines):
+        raw = lines[i]
+        text = raw.strip()
+        if raw.startswith("\t"):
+            cells.append(text)
+        elif not text:
+            pass
+        elif cells and len(text) <= 12 and not re.search(r"[。；，]", text) \
+                and not re.match(r"[一二三四五六七八九十]+、|（", text):
+            cells[-1] += text
+        else:
+            break
+        i += 1
+    table.cells = cells
+    if not cells:
+        table.note = "the capture lost this table's cells"
+        return table, i
+    width = _header_width(cells)
+    table.header = cells[:width]
+    body = cells[width:]
+    table.rows = _rows(body, width)
+    return table, i
+
+
+def _header_width(cells: list[str]) -> int:
+    for n, cell in enumerate(cells):
+        if re.match(r"^\d{4}年$", cell):
+            continue
+        if n and cell.endswith("属性"):
+            return n + 1
+    return len(COLUMNS)
+
+
+def _rows(cells: list[str], width: int) -> list[list[str]]:
+    """Group cells into rows; a row whose first cell is not a dimension had it left empty."""
+    rows, i = [], 0
+    while i < len(cells):
+        row = cells[i: i + width]
+        rows.append(row)
+        i += width
+    return rows

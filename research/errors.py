@@ -1,0 +1,17 @@
+"""The project's error types: each carries a one-line message meant for users."""
+
+
+class ResearchError(Exception):
+    """Base class; the CLI prints ``str(err)`` on one line and exits with code 2."""
+
+
+class InputError(ResearchError):
+    """A document or data file cannot be read or holds nothing usable."""
+
+
+class AnnotationError(ResearchError):
+    """An annotation file is malformed or disagrees with the corpus."""
+
+
+class ModelError(ResearchError):
+    """A model file is missing, untrusted or incompatible."""
