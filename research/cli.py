@@ -30,6 +30,22 @@ def _annotations_check(args) -> int:
     return check_annotations(verbose=True)
 
 
+def _topics_fit(args) -> int:
+    from research.topics.fit import fit_topics
+
+    k = args.k if args.k == "auto" else int(args.k)
+    summary = fit_topics(k=k, seeded=args.seeded, jobs=args.jobs)
+    where = "data/topics/seeded" if args.seeded else "data/topics"
+    print(f"K={summary['k']} ({summary['reason']}); wrote {where}/")
+    return 0
+
+
+def _k_value(text: str) -> str:
+    if text == "auto" or (text.isdigit() and 2 <= int(text) <= 60):
+        return text
+    raise argparse.ArgumentTypeError("K must be 'auto' or a whole number from 2 to 60")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m research",
@@ -49,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = ann_commands.add_parser(
         "check", help="validate gold.csv and second_pass.csv; print kappa and label counts")
     check.set_defaults(func=_annotations_check)
+    topics = commands.add_parser("topics", help="LDA topic models")
+    topic_commands = topics.add_subparsers(dest="action", metavar="ACTION", required=True)
+    fit = topic_commands.add_parser("fit", help="choose K, fit LDA, write data/topics/")
+    fit.add_argument("--k", type=_k_value, default="auto",
+                     help="number of topics, or 'auto' to choose it over a grid (default: auto)")
+    fit.add_argument("--seeded", action="store_true",
+                     help="seed one topic per codebook label with its terms (plus free topics)")
+    fit.add_argument("--jobs", type=int, default=1, help="worker processes for the K grid (default 1)")
+    fit.set_defaults(func=_topics_fit)
     return parser
 
 

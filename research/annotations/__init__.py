@@ -1,0 +1,1 @@
+"""Gold annotations: the codebook's labels for every corpus unit, their agreement, and checks."""

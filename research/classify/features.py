@@ -1,0 +1,100 @@
+"""Feature steps of the classifier: text is segmented once, every feature reads the result.
+
+A model input is a raw paragraph string, optionally preceded by its section path and
+``CONTEXT_SEP`` (see :func:`compose`); a paragraph pasted alone simply has no context.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from research import codebook
+from research.text import Tokenizer
+
+#: Separates a unit's section path from its text in a model input (ASCII record separator).
+CONTEXT_SEP = "\x1e"
+
+
+def compose(text: str, section_path: str = "") -> str:
+    """Model input for a paragraph and, when known, its section path."""
+    return f"{section_path}{CONTEXT_SEP}{text}" if section_path else text
+
+
+class Doc:
+    """A paragraph segmented once: body and path text and their words."""
+
+    __slots__ = ("body", "path", "body_words", "path_words")
+
+    def __init__(self, body: str, path: str, body_words: list[str], path_words: list[str]):
+        self.body, self.path, self.body_words, self.path_words = body, path, body_words, path_words
+
+
+class Segment(BaseEstimator, TransformerMixin):
+    """Raw strings -> :class:`Doc` records (jieba runs here, once per paragraph).
+
+    ``use_context=False`` ignores any section path, for a model of paragraphs alone.
+    """
+
+    def __init__(self, tokenizer: Tokenizer | None = None, use_context: bool = True):
+        self.tokenizer = tokenizer
+        self.use_context = use_context
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        tokenizer = self.tokenizer or Tokenizer()
+        docs = []
+        for raw in X:
+            if isinstance(raw, Doc):
+                docs.append(raw)
+                continue
+            path, sep, body = str(raw).rpartition(CONTEXT_SEP)
+            if not self.use_context:
+                path = ""
+            docs.append(Doc(body, path, tokenizer(body), tokenizer(path) if path else []))
+        return np.array(docs, dtype=object)
+
+
+def body_words(doc: Doc) -> list[str]:
+    """Word unigrams and bigrams of the paragraph."""
+    words = doc.body_words
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+def path_words(doc: Doc) -> list[str]:
+    """Words of the section path, marked so they never mix with body words."""
+    return [f"§{w}" for w in doc.path_words]
+
+
+def body_chars(doc: Doc, low: int = 2, high: int = 3) -> list[str]:
+    """Character n-grams of the paragraph (robust to segmentation errors and new wording)."""
+    text = doc.body
+    return [text[i:i + n] for n in range(low, high + 1) for i in range(len(text) - n + 1)]
+
+
+class CodebookTerms(BaseEstimator, TransformerMixin):
+    """Per label, log(1 + count) of its codebook terms in the paragraph and in its path."""
+
+    def __init__(self, weight: float = 1.0):
+        self.weight = weight
+
+    def fit(self, X, y=None):
+        self.codes_ = codebook.codes()
+        self.terms_ = [label.terms for label in codebook.labels()]
+        return self
+
+    def transform(self, X):
+        rows = []
+        for doc in X:
+            body = [math.log1p(sum(doc.body.count(t) for t in terms)) for terms in self.terms_]
+            path = [math.log1p(sum(doc.path.count(t) for t in terms)) for terms in self.terms_]
+            rows.append(body + path)
+        return sparse.csr_matrix(np.asarray(rows, dtype=float) * self.weight)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"terms_body_{c}" for c in self.codes_] + [f"terms_path_{c}" for c in self.codes_])

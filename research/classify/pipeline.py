@@ -1,0 +1,66 @@
+"""The classifier as one scikit-learn ``Pipeline`` from raw paragraph strings to labels."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+from research import paths
+from research.classify.features import CodebookTerms, Segment, body_chars, body_words, path_words
+from research.text import Tokenizer
+
+#: Hyper-parameters used when no trained model records the chosen ones.
+DEFAULT_PARAMS = {"model": "logreg", "C": 10.0, "use_context": True, "chars": True, "terms": 1.0}
+
+
+def _identity(tokens):
+    return tokens
+
+
+def make_classifier(model: str, C: float = 1.0, alpha: float = 0.3):
+    """``logreg`` (multinomial logistic regression), ``svm`` (linear SVM calibrated with
+    sigmoid scaling) or ``cnb`` (complement naive Bayes)."""
+    if model == "logreg":
+        return LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
+    if model == "svm":
+        return CalibratedClassifierCV(LinearSVC(C=C, class_weight="balanced", max_iter=20000),
+                                      method="sigmoid", cv=3)
+    if model == "cnb":
+        return ComplementNB(alpha=alpha)
+    raise ValueError(f"unknown model {model!r}: use logreg, svm or cnb")
+
+
+def build_pipeline(params: dict | None = None, **overrides) -> Pipeline:
+    """The classifier, unfitted.  Without ``params`` it uses the hyper-parameters chosen by
+    nested cross-validation when the shipped model was trained (``models/metrics.json``)."""
+    chosen = dict(DEFAULT_PARAMS)
+    chosen.update(params if params is not None else chosen_params())
+    chosen.update(overrides)
+    features = [("words", TfidfVectorizer(analyzer=body_words, sublinear_tf=True, min_df=2))]
+    if chosen.get("chars", True):
+        features.append(("chars", TfidfVectorizer(analyzer=body_chars, sublinear_tf=True, min_df=2)))
+    if chosen.get("use_context", True):
+        features.append(("path", TfidfVectorizer(analyzer=path_words, sublinear_tf=True, min_df=1)))
+    if chosen.get("terms", 0):
+        features.append(("terms", CodebookTerms(weight=float(chosen["terms"]))))
+    return Pipeline([
+        ("segment", Segment(tokenizer=Tokenizer(), use_context=bool(chosen.get("use_context", True)))),
+        ("features", FeatureUnion(features)),
+        ("classify", make_classifier(chosen["model"], C=float(chosen.get("C", 1.0)),
+                                     alpha=float(chosen.get("alpha", 0.3)))),
+    ])
+
+
+def chosen_params() -> dict:
+    """Hyper-parameters recorded with the shipped model, or the defaults."""
+    metrics = paths.MODELS / "metrics.json"
+    if metrics.exists():
+        return json.loads(metrics.read_text(encoding="utf-8")).get("chosen_params", DEFAULT_PARAMS)
+    return dict(DEFAULT_PARAMS)

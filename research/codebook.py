@@ -1,0 +1,50 @@
+"""The codebook's machine-readable twin (``research/codebook.yaml``): codes, names, seed terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from research import paths
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str
+    framework: str
+    zh: str
+    en: str
+    short_en: str
+    short_zh: str
+    terms: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def labels() -> tuple[Label, ...]:
+    """The eight labels in the framework's order (multi_tier … service, then other)."""
+    data = yaml.safe_load(paths.CODEBOOK.read_text(encoding="utf-8"))
+    return tuple(Label(code=d["code"], framework=str(d["framework"]), zh=d["zh"], en=d["en"],
+                       short_en=d["short_en"], short_zh=d["short_zh"], terms=tuple(d["terms"]))
+                 for d in data["labels"])
+
+
+def codes() -> list[str]:
+    """Label codes in the framework's order."""
+    return [label.code for label in labels()]
+
+
+def label(code: str) -> Label:
+    for item in labels():
+        if item.code == code:
+            return item
+    raise KeyError(code)
+
+
+def names(lang: str = "en", short: bool = True) -> dict[str, str]:
+    """Display name per code, in English or Chinese."""
+    if lang not in ("en", "zh"):
+        raise ValueError("lang must be 'en' or 'zh'")
+    attr = ("short_" if short else "") + lang
+    return {item.code: getattr(item, attr) for item in labels()}

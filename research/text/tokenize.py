@@ -1,0 +1,116 @@
+"""Word segmentation with jieba and the project's domain dictionary.
+
+:class:`Tokenizer` is a small picklable callable (it holds only its parameters; the jieba
+instance is rebuilt lazily), so it can sit inside a scikit-learn pipeline saved with skops.
+Terms that jieba's pre-split regex would break ("互联网+", "DRG/DIP") are protected first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+DOMAIN_DICT = RESOURCES / "domain_dict.txt"
+
+_TOKEN_OK = re.compile(r"[\u3400-\u9fffA-Za-z]")
+_LOCK = threading.Lock()
+
+
+def _read_list(name: str) -> list[str]:
+    lines = (RESOURCES / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=None)
+def stopwords(kind: str = "function") -> frozenset[str]:
+    """``"function"``: particles and function words; ``"topic"``: those plus policy boilerplate."""
+    words = set(_read_list("stopwords.txt"))
+    if kind == "topic":
+        words |= set(_read_list("policy_stopwords.txt"))
+    elif kind != "function":
+        raise ValueError(f"unknown stop-word list {kind!r}")
+    return frozenset(words)
+
+
+@lru_cache(maxsize=None)
+def special_terms() -> tuple[str, ...]:
+    """Domain terms jieba cannot keep whole by dictionary alone, longest first."""
+    return tuple(sorted(_read_list("special_terms.txt"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def domain_terms() -> tuple[str, ...]:
+    """Words of the project's domain dictionary."""
+    return tuple(line.split()[0] for line in _read_list("domain_dict.txt"))
+
+
+@lru_cache(maxsize=4)
+def _jieba(user_dict: bool):
+    """A private jieba tokenizer (the global one is left alone), initialised once per process."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    with _LOCK:
+        tk = jieba.Tokenizer()
+        tk.initialize()
+        if user_dict:
+            tk.load_userdict(str(DOMAIN_DICT))
+    return tk
+
+
+class Tokenizer:
+    """Callable ``text -> list[str]`` of words.
+
+    Parameters
+    ----------
+    user_dict : bool
+        Load the project's domain dictionary (``research/resources/domain_dict.txt``).
+    stop : {"function", "topic", None}
+        Which stop-word list to remove; ``None`` keeps every word.
+    min_len : int
+        Drop tokens shorter than this (single characters carry little in Chinese policy text).
+    """
+
+    def __init__(self, user_dict: bool = True, stop: str | None = "function", min_len: int = 2):
+        self.user_dict = user_dict
+        self.stop = stop
+        self.min_len = min_len
+
+    def cut(self, text: str) -> list[str]:
+        """All jieba words of ``text``, special terms kept whole, nothing filtered."""
+        tk = _jieba(self.user_dict)
+        out: list[str] = []
+        pattern = _special_pattern() if self.user_dict else None
+        pos = 0
+        if pattern is not None:
+            for m in pattern.finditer(text):
+                if m.start() > pos:
+                    out.extend(tk.lcut(text[pos:m.start()]))
+                out.append(m.group(0))
+                pos = m.end()
+        out.extend(tk.lcut(text[pos:]))
+        return out
+
+    def __call__(self, text: str) -> list[str]:
+        drop = stopwords(self.stop) if self.stop else frozenset()
+        return [w for w in self.cut(text)
+                if len(w) >= self.min_len and _TOKEN_OK.search(w) and w not in drop]
+
+    def __repr__(self) -> str:
+        return f"Tokenizer(user_dict={self.user_dict}, stop={self.stop!r}, min_len={self.min_len})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Tokenizer) and vars(self) == vars(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(vars(self).items())))
+
+
+@lru_cache(maxsize=1)
+def _special_pattern():
+    terms = special_terms()
+    return re.compile("|".join(re.escape(t) for t in terms)) if terms else None

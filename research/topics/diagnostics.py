@@ -1,0 +1,54 @@
+"""Diagnostics for choosing K: coherence (NPMI, u_mass), held-out perplexity, stability."""
+
+from __future__ import annotations
+
+import numpy as np
+from gensim.models import CoherenceModel, LdaModel
+from scipy.optimize import linear_sum_assignment
+
+TOPN = 10
+
+
+def top_words(model: LdaModel, topn: int = TOPN) -> list[list[str]]:
+    return [[w for w, _ in model.show_topic(t, topn)] for t in range(model.num_topics)]
+
+
+def coherence(model: LdaModel, docs: list[list[str]], bow: list, topn: int = TOPN) -> dict:
+    """Mean NPMI (sliding window over the units' tokens) and u_mass (document co-occurrence)."""
+    npmi = CoherenceModel(model=model, texts=docs, dictionary=model.id2word,
+                          coherence="c_npmi", topn=topn, processes=1).get_coherence()
+    umass = CoherenceModel(model=model, corpus=bow, dictionary=model.id2word,
+                           coherence="u_mass", topn=topn, processes=1).get_coherence()
+    return {"npmi": float(npmi), "u_mass": float(umass)}
+
+
+def perplexity(model: LdaModel, heldout: list) -> float:
+    """Per-word perplexity of held-out units (gensim's variational bound, base 2)."""
+    return float(2 ** (-model.log_perplexity(heldout)))
+
+
+def match_topics(a: list[list[str]], b: list[list[str]]) -> float:
+    """Mean Jaccard overlap of top words after matching topics one to one (Hungarian)."""
+    sim = np.array([[len(set(x) & set(y)) / len(set(x) | set(y)) for y in b] for x in a])
+    rows, cols = linear_sum_assignment(-sim)
+    return float(sim[rows, cols].mean())
+
+
+def stability(word_lists: list[list[list[str]]]) -> float:
+    """Mean matched top-word overlap over every pair of runs with different seeds."""
+    pairs = [match_topics(word_lists[i], word_lists[j])
+             for i in range(len(word_lists)) for j in range(i + 1, len(word_lists))]
+    return float(np.mean(pairs)) if pairs else float("nan")
+
+
+def choose_k(table) -> tuple[int, str]:
+    """K with the best mean rank over NPMI, u_mass, stability (higher better) and held-out
+    perplexity (lower better); ties go to the smaller K."""
+    ranks = (table["npmi"].rank(ascending=False) + table["u_mass"].rank(ascending=False)
+             + table["stability"].rank(ascending=False) + table["perplexity"].rank(ascending=True)) / 4
+    table = table.assign(mean_rank=ranks)
+    best = table.sort_values(["mean_rank", "k"]).iloc[0]
+    reason = (f"K={int(best.k)} has the best mean rank ({best.mean_rank:.2f}) over NPMI "
+              f"({best.npmi:.3f}), u_mass ({best.u_mass:.2f}), stability across seeds "
+              f"({best.stability:.2f}) and held-out perplexity ({best.perplexity:.0f})")
+    return int(best.k), reason
