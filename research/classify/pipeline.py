@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import partial
-
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -13,15 +11,13 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from research import paths
-from research.classify.features import CodebookTerms, Segment, body_chars, body_words, path_words
+from research.classify.features import (CodebookTerms, HeadingArea, SentenceEmbedding, Segment,
+                                       body_chars, body_words, path_words)
 from research.text import Tokenizer
 
 #: Hyper-parameters used when no trained model records the chosen ones.
-DEFAULT_PARAMS = {"model": "logreg", "C": 10.0, "use_context": True, "chars": True, "terms": 1.0}
-
-
-def _identity(tokens):
-    return tokens
+DEFAULT_PARAMS = {"model": "logreg", "C": 10.0, "use_context": True, "words": True, "chars": True,
+                  "terms": 1.0, "heading": 1.0, "embeddings": 0.0}
 
 
 def make_classifier(model: str, C: float = 1.0, alpha: float = 0.3):
@@ -43,13 +39,19 @@ def build_pipeline(params: dict | None = None, **overrides) -> Pipeline:
     chosen = dict(DEFAULT_PARAMS)
     chosen.update(params if params is not None else chosen_params())
     chosen.update(overrides)
-    features = [("words", TfidfVectorizer(analyzer=body_words, sublinear_tf=True, min_df=2))]
+    features = []
+    if chosen.get("words", True):
+        features.append(("words", TfidfVectorizer(analyzer=body_words, sublinear_tf=True, min_df=2)))
     if chosen.get("chars", True):
         features.append(("chars", TfidfVectorizer(analyzer=body_chars, sublinear_tf=True, min_df=2)))
     if chosen.get("use_context", True):
         features.append(("path", TfidfVectorizer(analyzer=path_words, sublinear_tf=True, min_df=1)))
+        if chosen.get("heading", 0):
+            features.append(("heading", HeadingArea(weight=float(chosen["heading"]))))
     if chosen.get("terms", 0):
         features.append(("terms", CodebookTerms(weight=float(chosen["terms"]))))
+    if chosen.get("embeddings", 0):
+        features.append(("embeddings", SentenceEmbedding(weight=float(chosen["embeddings"]))))
     return Pipeline([
         ("segment", Segment(tokenizer=Tokenizer(), use_context=bool(chosen.get("use_context", True)))),
         ("features", FeatureUnion(features)),

@@ -1,0 +1,236 @@
+"""``python -m research classify``: label every paragraph of new plans.
+
+Documents are read, cleaned and segmented with the corpus code, then labelled; rows are
+written as each document finishes (memory stays flat in the number of documents) to a
+temporary file that replaces the output only when the run succeeds.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from research.atomic import atomic_path
+from research.classify.features import compose
+from research.corpus.build import process_document
+from research.corpus.reader import is_supported
+from research.errors import InputError, ResearchError
+from research.progress import progress
+
+EXIT_SKIPPED = 3  # some documents were skipped, the others were labelled
+
+
+def find_documents(inputs: list[str | Path]) -> list[Path]:
+    """Files named, plus every supported file inside named folders (recursively, sorted)."""
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p)
+                                and not p.name.startswith(".")))
+        else:
+            found.append(path)  # missing or unsupported files are reported when read
+    return found
+
+
+def doc_id_for(path: Path, taken: set[str]) -> str:
+    base = re.sub(r"[^\w\u3400-\u9fff-]+", "_", path.stem).strip("_") or "doc"
+    doc_id, n = base, 1
+    while doc_id in taken:
+        n += 1
+        doc_id = f"{base}-{n}"
+    taken.add(doc_id)
+    return doc_id
+
+
+@dataclass
+class Labelled:
+    """One document's labelled units, or the reason it was skipped."""
+
+    path: Path
+    doc_id: str
+    rows: list[dict] = field(default_factory=list)
+    error: str = ""
+
+
+_MODEL = {}
+
+
+def _init_worker(model_path):
+    from research.classify.model_io import load_model
+
+    _MODEL["model"] = load_model(model_path)
+
+
+def label_document(path: Path, doc_id: str, model=None) -> Labelled:
+    """Read, clean, segment and label one document (never raises for bad input)."""
+    model = model or _MODEL["model"]
+    try:
+        doc, _ = process_document(path, doc_id)
+    except InputError as err:
+        return Labelled(path, doc_id, error=str(err))
+    except (OSError, ValueError, UnicodeError) as err:
+        return Labelled(path, doc_id, error=f"{path}: {type(err).__name__}: {err}")
+    texts = [compose(u.text, u.section_path) for u in doc.units]
+    proba = model.predict_proba(texts)
+    classes = list(model.classes_)
+    order = np.argsort(-proba, axis=1)
+    rows = []
+    for unit, p, rank in zip(doc.units, proba, order):
+        row = {"document": str(path), "doc_id": doc_id, "unit_id": unit.unit_id, "order": unit.order,
+               "section_path": unit.section_path, "part": unit.part, "text": unit.text,
+               "n_chars": unit.n_chars, "label": classes[rank[0]], "second_label": classes[rank[1]]}
+        probs = dict(zip(classes, p))
+        row.update({f"p_{c}": round(float(probs[c]), 4) for c in _ordered(classes)})
+        rows.append(row)
+    return Labelled(path, doc_id, rows)
+
+
+def _ordered(classes: list[str]) -> list[str]:
+    from research import codebook
+
+    return [c for c in codebook.codes() if c in classes]
+
+
+def _label_job(job):
+    return label_document(*job)
+
+
+def labelled_documents(paths: list[Path], model_path=None, jobs: int = 1) -> Iterator[Labelled]:
+    """Labelled documents in input order, computed in ``jobs`` processes."""
+    taken: set[str] = set()
+    work = [(p, doc_id_for(p, taken)) for p in paths]
+    if jobs <= 1 or len(work) <= 1:
+        _init_worker(model_path)
+        for job in progress(work, desc="documents"):
+            yield _label_job(job)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_path,)) as pool:
+        yield from progress(pool.imap(_label_job, work, chunksize=1), total=len(work), desc="documents")
+
+
+def summarize(rows: list[dict], classes: list[str]) -> dict:
+    """Share of units, of characters, and probability-weighted share per label."""
+    n = len(rows)
+    chars = sum(r["n_chars"] for r in rows) or 1
+    out = {}
+    for c in classes:
+        out[c] = {"units": sum(r["label"] == c for r in rows) / n if n else 0.0,
+                  "chars": sum(r["n_chars"] for r in rows if r["label"] == c) / chars,
+                  "probability": sum(r[f"p_{c}"] for r in rows) / n if n else 0.0}
+    return out
+
+
+def format_summary(doc: Labelled, summary: dict) -> str:
+    lines = [f"{doc.path} ({len(doc.rows)} units)",
+             f"  {'label':<12} {'units':>7} {'chars':>7} {'p-weighted':>10}"]
+    for code, s in summary.items():
+        lines.append(f"  {code:<12} {s['units']:>7.1%} {s['chars']:>7.1%} {s['probability']:>10.1%}")
+    return "\n".join(lines)
+
+
+def classify(inputs: list[str], out: str | None = None, model_path: str | None = None,
+             jobs: int = 1, suggest: str | None = None, stream=sys.stdout) -> int:
+    """Label every unit of every document; return the process exit code."""
+    from research.classify.model_io import load_model
+
+    from research import codebook
+
+    model = load_model(model_path)  # fail early, before any work, on a bad model file
+    classes = [c for c in codebook.codes() if c in set(model.classes_)]
+    paths = find_documents(inputs)
+    if not paths:
+        raise InputError("no supported document found (use .txt, .html, .docx or .pdf files or folders)")
+    columns = ["document", "doc_id", "unit_id", "order", "section_path", "part", "text", "n_chars",
+               "label", "second_label", *[f"p_{c}" for c in classes]]
+    out_path = Path(out) if out else None
+    if out_path and out_path.suffix.lower() not in (".csv", ".json"):
+        raise ResearchError(f"{out_path}: output must end in .csv or .json")
+    skipped, done, pending = [], 0, []
+    with _Writer(out_path, columns) as writer:
+        for doc in labelled_documents(paths, model_path, jobs):
+            if doc.error:
+                print(f"error: {doc.error} (skipped)", file=sys.stderr)
+                skipped.append(doc.path)
+                continue
+            done += 1
+            writer.write(doc.rows)
+            print(format_summary(doc, summarize(doc.rows, classes)), file=stream)
+            if suggest:
+                pending.extend(doc.rows)
+        if not done:
+            raise InputError(f"no document could be labelled ({len(skipped)} skipped)")
+    if suggest:
+        _write_suggestions(Path(suggest), pending, classes)
+    if skipped:
+        print(f"error: {len(skipped)} of {len(paths)} documents skipped", file=sys.stderr)
+        return EXIT_SKIPPED
+    return 0
+
+
+class _Writer:
+    """CSV or JSON rows streamed to a temporary file, renamed into place on success."""
+
+    def __init__(self, path: Path | None, columns: list[str]):
+        self.path, self.columns, self.first = path, columns, True
+
+    def __enter__(self):
+        if self.path is None:
+            return self
+        self._ctx = atomic_path(self.path)
+        tmp = self._ctx.__enter__()
+        self.handle = open(tmp, "w", encoding="utf-8", newline="")
+        if self.path.suffix.lower() == ".csv":
+            self.csv = csv.DictWriter(self.handle, fieldnames=self.columns, lineterminator="\n")
+            self.csv.writeheader()
+        else:
+            self.csv = None
+            self.handle.write("[")
+        return self
+
+    def write(self, rows: list[dict]) -> None:
+        if self.path is None:
+            return
+        if self.csv is not None:
+            self.csv.writerows(rows)
+            return
+        for row in rows:
+            self.handle.write(("\n" if self.first else ",\n") + json.dumps(row, ensure_ascii=False))
+            self.first = False
+
+    def __exit__(self, kind, value, tb):
+        if self.path is None:
+            return False
+        if self.csv is None:
+            self.handle.write("\n]\n")
+        self.handle.close()
+        return self._ctx.__exit__(kind, value, tb)
+
+
+def _write_suggestions(path: Path, rows: list[dict], classes: list[str]) -> None:
+    """Units sorted by uncertainty (smallest margin between the two most probable labels),
+    in the ``train --extra`` format with the model's guess in ``label`` to correct."""
+    def margin(row):
+        probs = sorted((row[f"p_{c}"] for c in classes), reverse=True)
+        return probs[0] - probs[1]
+
+    columns = ["unit_id", "label", "secondary_label", "note", "city", "section_path", "text",
+               "second_label", "margin"]
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in sorted(rows, key=margin):
+            writer.writerow({"unit_id": row["unit_id"], "label": row["label"], "secondary_label": "",
+                             "note": "", "city": row["doc_id"], "section_path": row["section_path"],
+                             "text": row["text"], "second_label": row["second_label"],
+                             "margin": round(margin(row), 4)})

@@ -1,0 +1,81 @@
+"""Saving and loading the classifier as a skops file that can hold no code.
+
+A model file is a skops archive of ``{"pipeline": Pipeline, "meta": dict}``.  Loading first
+lists the types the file would build, without building any, and refuses the file unless every
+one is in :data:`TRUSTED_TYPES`; then it checks the label set and the format version.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from research import __version__, codebook, paths
+from research.atomic import atomic_path
+from research.errors import ModelError
+
+MODEL_FILE = paths.MODELS / "classifier.skops"
+FAST_MODEL_FILE = paths.MODELS / "classifier-fast.skops"
+MODEL_FORMAT = 1
+
+#: Everything a model file may build beyond skops' own default-trusted scikit-learn types.
+TRUSTED_TYPES = [
+    "research.classify.features.CodebookTerms",
+    "research.classify.features.HeadingArea",
+    "research.classify.features.Segment",
+    "research.classify.features.SentenceEmbedding",
+    "research.classify.features.body_chars",
+    "research.classify.features.body_words",
+    "research.classify.features.path_words",
+    "research.text.tokenize.Tokenizer",
+]
+
+
+def save_model(pipeline, meta: dict, path: str | Path = MODEL_FILE) -> Path:
+    """Write the fitted pipeline and its metadata atomically."""
+    import skops.io as sio
+
+    meta = {"format": MODEL_FORMAT, "project_version": __version__,
+            "labels": list(pipeline.classes_), **meta}
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        sio.dump({"pipeline": pipeline, "meta": meta}, tmp, compression=zipfile.ZIP_DEFLATED,
+                 compresslevel=9)
+    return path
+
+
+def load_model(path: str | Path | None = None):
+    """Load a classifier (the shipped one by default); the result has ``classes_``,
+    ``predict`` and ``predict_proba`` on raw paragraph strings."""
+    import skops.io as sio
+
+    path = Path(path) if path else MODEL_FILE
+    if str(path) == "fast":
+        path = FAST_MODEL_FILE
+    if not path.exists():
+        raise ModelError(f"{path}: no such model file (run 'python -m research train')")
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f"{path}: not a skops model file")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as err:  # damaged archive or schema
+        raise ModelError(f"{path}: unreadable skops model file ({type(err).__name__})") from None
+    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if refused:
+        raise ModelError(f"{path}: refused, the file would build untrusted type(s): {', '.join(refused)}")
+    try:
+        obj = sio.load(path, trusted=TRUSTED_TYPES)
+    except Exception as err:
+        raise ModelError(f"{path}: unreadable skops model file ({type(err).__name__}: {err})") from None
+    if not isinstance(obj, dict) or "pipeline" not in obj or "meta" not in obj:
+        raise ModelError(f"{path}: not a model file of this project")
+    meta = obj["meta"]
+    if meta.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{path}: model format {meta.get('format')} is not supported "
+                         f"(this is research {__version__}, format {MODEL_FORMAT}); retrain it")
+    if list(meta.get("labels", [])) != sorted(codebook.codes()):
+        raise ModelError(f"{path}: model labels {meta.get('labels')} differ from the codebook's "
+                         f"{sorted(codebook.codes())}; retrain it with this codebook")
+    pipeline = obj["pipeline"]
+    pipeline.meta_ = meta
+    return pipeline
