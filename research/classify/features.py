@@ -76,8 +76,8 @@ def body_words(doc: Doc) -> list[str]:
 
 
 def path_words(doc: Doc) -> list[str]:
-    """Words of the section path, marked so they never mix with body words."""
-    return [f"§{w}" for w in doc.path_words]
+    """Words of the section path, marked so they never mix with body words ("§" alone: none)."""
+    return [f"§{w}" for w in doc.path_words] or ["§"]
 
 
 def body_chars(doc: Doc, low: int = 2, high: int = 3) -> list[str]:

@@ -20,6 +20,8 @@ MODEL_FORMAT = 1
 
 #: Everything a model file may build beyond skops' own default-trusted scikit-learn types.
 TRUSTED_TYPES = [
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
     "research.classify.features.CodebookTerms",
     "research.classify.features.HeadingArea",
     "research.classify.features.Segment",

@@ -139,4 +139,29 @@ def _pdf_text(path: Path, data: bytes) -> str:
         raise InputError(f"{path}: corrupt or unreadable PDF ({type(err).__name__})") from None
     if not text.strip():
         raise InputError(f"{path}: PDF has no text layer (scanned?); run OCR first")
-    return text
+    return join_wrapped_lines(text)
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Undo a PDF's line wrapping: a line about as long as the page's full lines that does not
+    end a sentence continues on the next line (Chinese needs no space at the join)."""
+    lines = [line.rstrip() for line in text.replace("\f", "\n").splitlines()]
+    lengths = sorted(len(line) for line in lines if line.strip())
+    if not lengths:
+        return text
+    full = lengths[int(0.9 * (len(lengths) - 1))]
+    out: list[str] = []
+    carry = ""
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            if not carry:  # a blank line inside a wrapped paragraph is layout, not a break
+                out.append("")
+            continue
+        carry += stripped
+        if len(line) < 0.85 * full or stripped[-1] in "。；！？：":
+            out.append(carry)
+            carry = ""
+    if carry:
+        out.append(carry)
+    return "\n".join(out)
