@@ -60,6 +60,29 @@ def _classify(args) -> int:
                     suggest=args.suggest)
 
 
+def _topics_coverage(args) -> int:
+    from research.topics.fit import write_coverage
+
+    s = write_coverage()
+    print(f"{s['terms']} hand-checked domain terms, {s['occurrences']} occurrences in the corpus")
+    print(f"kept whole by jieba with the domain dictionary:    {s['with_dictionary_occurrences']:.1%} "
+          f"of occurrences ({s['with_dictionary_terms']:.1%} of terms at every occurrence)")
+    print(f"kept whole by jieba without the domain dictionary: {s['without_dictionary_occurrences']:.1%} "
+          f"of occurrences ({s['without_dictionary_terms']:.1%} of terms)")
+    print("wrote data/topics/dictionary_coverage.csv")
+    return 0
+
+
+def _report(args) -> int:
+    from research.report.build import build_report
+
+    written = []
+    for lang in (["en", "zh"] if args.lang == "both" else [args.lang]):
+        written += build_report(lang=lang)
+    print(f"wrote {len(written)} files under reports/figures/ and reports/tables/")
+    return 0
+
+
 def _k_value(text: str) -> str:
     if text == "auto" or (text.isdigit() and 2 <= int(text) <= 60):
         return text
@@ -94,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="seed one topic per codebook label with its terms (plus free topics)")
     fit.add_argument("--jobs", type=int, default=1, help="worker processes for the K grid (default 1)")
     fit.set_defaults(func=_topics_fit)
+    coverage = topic_commands.add_parser(
+        "coverage", help="share of hand-checked domain terms jieba keeps whole, with and without "
+                         "the domain dictionary")
+    coverage.set_defaults(func=_topics_coverage)
     train = commands.add_parser("train", help="evaluate and fit the classifier; write models/")
     train.add_argument("--extra", action="append", default=[], metavar="FILE.csv",
                        help="extra labelled units (gold.csv columns plus text; section_path and "
@@ -118,6 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also write the units sorted by model uncertainty, to correct and "
                                "feed back with 'train --extra'")
     classify.set_defaults(func=_classify)
+
+    report = commands.add_parser(
+        "report", help="figures (PNG, PDF) and tables (CSV, LaTeX) of each city's emphasis",
+        description="Builds whatever derived data is missing first, then writes reports/.")
+    report.add_argument("--lang", choices=["en", "zh", "both"], default="en",
+                        help="language of axis and label text (default en; zh files end in _zh)")
+    report.set_defaults(func=_report)
     return parser
 
 

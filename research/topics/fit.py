@@ -69,6 +69,36 @@ def k_selection(docs, dictionary, grid=K_GRID, seeds=SEEDS, seeded_k: int | None
     return pd.DataFrame(rows).round(4)
 
 
+def phrase_check(docs, k: int, seeds=SEEDS[:3]) -> dict:
+    """Mean NPMI at ``k`` with and without gensim ``Phrases`` bigrams (detected on the units)."""
+    from gensim.models.phrases import Phrases
+
+    phrases = Phrases(docs, min_count=3, threshold=10.0, delimiter="_")
+    merged = [phrases[d] for d in docs]
+    out = {}
+    for name, stream in (("words", docs), ("words_and_phrases", merged)):
+        dictionary = build_dictionary(stream)
+        bow = [dictionary.doc2bow(d) for d in stream]
+        values = [coherence(fit_lda(bow, dictionary, k, s), stream, bow)["npmi"] for s in seeds]
+        out[name] = round(float(np.mean(values)), 4)
+    out["phrases_help"] = out["words_and_phrases"] > out["words"]
+    return out
+
+
+def write_coverage(out: Path | None = None) -> dict:
+    """Dictionary coverage of the hand-checked domain terms; writes ``dictionary_coverage.csv``."""
+    from research.corpus.build import load_units
+    from research.text.coverage import coverage_summary, term_coverage
+
+    table = term_coverage(load_units().text)
+    out = Path(out) if out else TOPICS_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(out / "dictionary_coverage.csv", table)
+    summary = coverage_summary(table)
+    write_text(out / "dictionary_coverage.json", json.dumps(summary, indent=1) + "\n")
+    return summary
+
+
 def fit_topics(k: int | str = "auto", seeded: bool = False, out: Path | None = None,
                jobs: int = 1, grid=K_GRID) -> dict:
     """Fit the topic model and write its tables; return the summary."""
@@ -121,6 +151,8 @@ def fit_topics(k: int | str = "auto", seeded: bool = False, out: Path | None = N
 
     summary = {"k": k_final, "seeded": seeded, "reason": reason, "vocabulary": len(dictionary),
                "units": len(units), "seed": SEEDS[0], "topic_labels": topic_labels}
+    if not seeded:
+        summary["phrases"] = phrase_check(docs, k_final)
     mapping = _write_mapping(units, theta, out, topic_labels)
     if mapping is not None:
         summary["topic_areas"] = mapping.area.tolist()

@@ -1,0 +1,1 @@
+"""City emphasis: statistics with uncertainty, publication figures and tables."""

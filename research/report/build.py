@@ -1,0 +1,175 @@
+"""``python -m research report``: every figure and table of the city-emphasis analysis.
+
+Builds whatever derived data is missing first (corpus, topic models, classifier evaluation),
+then writes figures to ``reports/figures/`` (PNG 300 dpi and PDF) and tables to
+``reports/tables/`` (CSV and LaTeX).  Chinese labels with ``--lang zh`` (files end in ``_zh``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from research import codebook, paths
+from research.report import figures as fg
+from research.report.emphasis import (contingency, independence_test, indicator_matrix, share_correlation,
+                                      shares_with_ci, view_agreement)
+from research.report.style import apply_style, label_names, save_figure
+from research.report.tables import interval_table, save_table
+
+TOPICS = paths.DATA / "topics"
+SEEDED = TOPICS / "seeded"
+
+
+def ensure_inputs() -> None:
+    """Build the corpus, topic models and classifier evaluation when missing."""
+    from research.corpus.build import load_units
+
+    load_units()
+    if not (TOPICS / "summary.json").exists():
+        from research.topics.fit import fit_topics
+
+        fit_topics(jobs=2)
+    if not (SEEDED / "summary.json").exists():
+        from research.topics.fit import fit_topics
+
+        fit_topics(seeded=True, jobs=2)
+    if not (paths.MODELS / "loco_predictions.csv").exists():
+        from research.classify.train import train
+
+        train()
+
+
+def topic_view(units: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    """Area of each unit by the seeded topic model: seeded topics count for their label, free
+    topics for the area the topic-to-area mapping gives them; returns labels and area weights."""
+    codes = codebook.codes()
+    summary = json.loads((SEEDED / "summary.json").read_text(encoding="utf-8"))
+    theta = pd.read_csv(SEEDED / "doc_topics.csv").set_index("unit_id").loc[units.unit_id]
+    mapping = pd.read_csv(SEEDED / "topic_areas.csv") if (SEEDED / "topic_areas.csv").exists() else None
+    weights = np.zeros((len(units), len(codes)))
+    for t, seed_label in enumerate(summary["topic_labels"]):
+        area = seed_label if seed_label != "free" else (mapping.area.iloc[t] if mapping is not None else "other")
+        weights[:, codes.index(area)] += theta[f"topic_{t}"].to_numpy()
+    labels = pd.Series([codes[i] for i in weights.argmax(axis=1)], index=units.index)
+    return labels, weights
+
+
+def load_views() -> pd.DataFrame:
+    """Corpus units with three views of their area: ``gold`` (annotation), ``classifier``
+    (leave-one-city-out prediction) and ``topics`` (seeded topic model), plus probabilities."""
+    from research.annotations.check import load_gold
+
+    ensure_inputs()
+    units = load_gold().rename(columns={"label": "gold"})
+    predictions = pd.read_csv(paths.MODELS / "loco_predictions.csv").set_index("unit_id")
+    units["classifier"] = predictions.loc[units.unit_id, "predicted"].to_numpy()
+    for code in codebook.codes():
+        units[f"p_{code}"] = predictions.loc[units.unit_id, f"p_{code}"].to_numpy()
+    units["topics"], _ = topic_view(units)
+    return units
+
+
+def emphasis(units: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Shares per city and area with 95% intervals, for every view and weighting."""
+    codes = codebook.codes()
+    proba = units[[f"p_{c}" for c in codes]].to_numpy()
+    _, topic_weights = topic_view(units)
+    out = {}
+    for view in ("gold", "classifier"):
+        for weight in (None, "n_chars"):
+            key = f"{view}_{'chars' if weight else 'units'}"
+            out[key] = shares_with_ci(units, indicator_matrix(units[view]), weight)
+    out["classifier_probability"] = shares_with_ci(units, proba)
+    out["topics_units"] = shares_with_ci(units, indicator_matrix(units["topics"]))
+    out["topics_probability"] = shares_with_ci(units, topic_weights)
+    tasks = units[units.part == "tasks"].reset_index(drop=True)
+    out["gold_units_tasks"] = shares_with_ci(tasks, indicator_matrix(tasks["gold"]))
+    return out
+
+
+def build_report(lang: str = "en", out: Path | None = None) -> list[Path]:
+    """Write every figure and table; return the paths written."""
+    if lang not in ("en", "zh"):
+        from research.errors import ResearchError
+
+        raise ResearchError(f"unknown language {lang!r}: use en or zh")
+    out = Path(out) if out else paths.REPORTS
+    figs, tabs = out / "figures", out / "tables"
+    suffix = "" if lang == "en" else "_zh"
+    names = label_names(lang)
+    apply_style()
+    written: list[Path] = []
+    units = load_views()
+    shares = emphasis(units)
+
+    written += save_figure(fg.emphasis_figure(shares["gold_units"], lang), figs, f"emphasis_gold{suffix}")
+    written += save_figure(fg.emphasis_figure(shares["classifier_probability"], lang), figs,
+                           f"emphasis_classifier{suffix}")
+    test = independence_test(contingency(units, "gold"))
+    written += save_figure(fg.residual_heatmap(test["residuals"], lang), figs, f"residuals{suffix}")
+    metrics = json.loads((paths.MODELS / "metrics.json").read_text(encoding="utf-8"))
+    matrix = np.array(metrics["with_context"]["confusion"]["matrix"])
+    written += save_figure(fg.confusion_figure(matrix, lang), figs, f"confusion{suffix}")
+    calib = metrics["with_context"]["calibration"]
+    written += save_figure(fg.reliability_figure(calib["bins"], calib["ece"], lang), figs, f"reliability{suffix}")
+    summary = json.loads((TOPICS / "summary.json").read_text(encoding="utf-8"))
+    k_table = pd.read_csv(TOPICS / "k_selection.csv")
+    written += save_figure(fg.k_selection_figure(k_table, summary["k"], lang), figs, f"k_selection{suffix}")
+    mapping = pd.read_csv(TOPICS / "topic_areas.csv")
+    written += save_figure(fg.topic_words_figure(pd.read_csv(TOPICS / "topics.csv"), list(mapping.area), lang),
+                           figs, f"topic_words{suffix}")
+    seeded = json.loads((SEEDED / "summary.json").read_text(encoding="utf-8"))
+    written += save_figure(fg.topic_words_figure(pd.read_csv(SEEDED / "topics.csv"), seeded["topic_labels"], lang),
+                           figs, f"topic_words_seeded{suffix}")
+    written += save_figure(fg.topic_prevalence_figure(pd.read_csv(TOPICS / "city_prevalence.csv"), lang),
+                           figs, f"topic_prevalence{suffix}")
+    if lang != "en":
+        return written
+
+    # Tables (language-neutral codes, English headers).
+    en = label_names("en")
+    written += save_table(interval_table(shares["gold_units"], en), tabs, "emphasis_gold",
+                          "Share of paragraph units per area (gold labels), percent [95% bootstrap interval]")
+    written += save_table(interval_table(shares["gold_units_tasks"], en), tabs, "emphasis_gold_tasks",
+                          "Share of units per area within the task chapters (gold labels), percent [95% interval]")
+    written += save_table(interval_table(shares["classifier_probability"], en), tabs, "emphasis_classifier",
+                          "Probability-weighted share per area (leave-one-city-out classifier), percent [95% interval]")
+    long = pd.concat([s.assign(view=k) for k, s in shares.items()], ignore_index=True)
+    written += save_table(long[["view", "city", "area", "share", "ci_low", "ci_high", "n_units"]].round(4),
+                          tabs, "emphasis_all_views", "Emphasis per city and area, every view and weighting")
+    stats = pd.DataFrame([{"chi2": test["chi2"], "dof": test["dof"], "p_value": test["p_value"],
+                           "p_value_monte_carlo": test["p_value_monte_carlo"], "cramers_v": test["cramers_v"],
+                           "n_units": test["n"], "share_expected_below_5": test["share_expected_below_5"]}])
+    written += save_table(stats.round(4), tabs, "independence_test",
+                          "Chi-square test of independence of city and area (gold labels)")
+    residuals = test["residuals"].rename(columns=en).round(2).reset_index()
+    written += save_table(residuals, tabs, "residuals", "Adjusted standardized residuals, city by area")
+    agreement = view_agreement(units, ["gold", "classifier", "topics"]).round(3)
+    written += save_table(agreement, tabs, "view_agreement",
+                          "Unit-level agreement between gold labels, classifier and seeded topic model")
+    corr = share_correlation({"gold": shares["gold_units"], "classifier": shares["classifier_probability"],
+                              "topics": shares["topics_probability"]}).round(3).reset_index(names="view")
+    written += save_table(corr, tabs, "share_correlation",
+                          "Correlation of city-by-area shares between the three views")
+    indicators = pd.read_csv(paths.TABLES, dtype=str, keep_default_na=False)
+    indicators = indicators[["city", "dimension", "indicator", "value_2020", "target_2025", "kind"]]
+    written += save_table(indicators, tabs, "jinan_indicators", "Jinan's main indicators for 2025 (tidy)")
+    written += save_table(k_table.round(4), tabs, "k_selection", "Diagnostics for the number of topics")
+    written += save_table(_metrics_table(metrics), tabs, "classifier_metrics",
+                          "Leave-one-city-out evaluation of the classifier and baselines")
+    return written
+
+
+def _metrics_table(m: dict) -> pd.DataFrame:
+    rows = [("classifier (with section path)", m["with_context"]),
+            ("classifier (paragraph alone)", m["without_context"]),
+            ("fast classifier (no embeddings)", m["fast_model"])]
+    rows += [(f"features: {k}", v) for k, v in m["feature_sets"].items()]
+    rows += [(f"baseline: {k}", v) for k, v in m["baselines"].items()]
+    return pd.DataFrame([{"model": name, "macro_f1": s["macro_f1"], "accuracy": s["accuracy"],
+                          "top2_accuracy": s.get("top2_accuracy", np.nan),
+                          "ece": s.get("calibration", {}).get("ece", np.nan)} for name, s in rows])
