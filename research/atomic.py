@@ -37,3 +37,34 @@ def write_csv(target, frame) -> None:
     """Write a pandas DataFrame as UTF-8 CSV atomically, without the index."""
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+
+
+@contextlib.contextmanager
+def atomic_dir(target: str | os.PathLike):
+    """Yield a fresh temporary folder beside ``target``; on success it replaces ``target``
+    (entries of the old folder that the new one lacks are carried over), on any error or
+    interruption it is removed and ``target`` is left exactly as it was."""
+    import shutil
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield tmp
+        if target.exists():
+            for entry in target.iterdir():
+                if not (tmp / entry.name).exists() and not entry.name.startswith("."):
+                    if entry.is_dir():
+                        shutil.copytree(entry, tmp / entry.name)
+                    else:
+                        shutil.copy2(entry, tmp / entry.name)
+        os.chmod(tmp, 0o755)
+        backup = target.parent / f".{target.name}.old"
+        shutil.rmtree(backup, ignore_errors=True)
+        if target.exists():
+            os.replace(target, backup)
+        os.replace(tmp, target)
+        shutil.rmtree(backup, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

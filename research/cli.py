@@ -83,6 +83,15 @@ def _report(args) -> int:
     return 0
 
 
+def _notebooks(args) -> int:
+    from research.notebooks import execute, notebook_files
+
+    for path in notebook_files():
+        target = execute(path, args.out)
+        print(f"executed {path.name} -> {target}")
+    return 0
+
+
 def _k_value(text: str) -> str:
     if text == "auto" or (text.isdigit() and 2 <= int(text) <= 60):
         return text
@@ -152,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=["en", "zh", "both"], default="en",
                         help="language of axis and label text (default en; zh files end in _zh)")
     report.set_defaults(func=_report)
+
+    notebooks = commands.add_parser("notebooks", help="execute notebooks/NN_*.ipynb top to bottom")
+    notebooks.add_argument("--out", metavar="DIR",
+                           help="write executed copies to DIR instead of in place")
+    notebooks.set_defaults(func=_notebooks)
     return parser
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from research import __version__, codebook, paths
 from research.annotations.check import GOLD_COLUMNS, load_gold, read_annotations
-from research.atomic import write_csv, write_text
+from research.atomic import atomic_dir, write_csv, write_text
 from research.classify import evaluate as ev
 from research.classify.card import model_card
 from research.classify.model_io import FAST_MODEL_FILE, MODEL_FILE, save_model
@@ -152,20 +152,23 @@ def train(extra: list[str | Path] = (), out: Path = paths.MODELS, quick: bool = 
         "errors": _errors(data, nested["pred"], nested["proba"]),
         "label_counts": data.label.value_counts().reindex(codebook.codes(), fill_value=0).to_dict(),
     }
-    out.mkdir(parents=True, exist_ok=True)
+    models = []
     for params, name, score in ((chosen, MODEL_FILE.name, chosen_score),
                                 (chosen_fast, FAST_MODEL_FILE.name, fast_score)):
         model = build_pipeline(params).fit(X, y)
         _strip(model)
-        save_model(model, {"chosen_params": params, "training_units": int(len(data)),
-                           "codebook_version": metrics["codebook_version"],
-                           "loco_macro_f1": round(score, 4)}, out / name)
+        models.append((model, name, {"chosen_params": params, "training_units": int(len(data)),
+                                     "codebook_version": metrics["codebook_version"],
+                                     "loco_macro_f1": round(score, 4)}))
     predictions = data[["unit_id", "city"]].assign(gold=y, predicted=nested["pred"])
     for j, code in enumerate(codebook.codes()):
         predictions[f"p_{code}"] = nested["proba"][:, j].round(4)
-    write_csv(out / "loco_predictions.csv", predictions)
-    write_text(out / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1) + "\n")
-    write_text(out / "MODEL_CARD.md", model_card(metrics))
+    with atomic_dir(out) as tmp:
+        for model, name, meta in models:
+            save_model(model, meta, tmp / name)
+        write_csv(tmp / "loco_predictions.csv", predictions)
+        write_text(tmp / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1) + "\n")
+        write_text(tmp / "MODEL_CARD.md", model_card(metrics))
     return metrics
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from research import paths
-from research.atomic import write_csv, write_text
+from research.atomic import atomic_dir, write_csv, write_text
 from research.corpus.clean import clean_text
 from research.corpus.reader import read_document
 from research.corpus.segment import Segmented, segment
@@ -67,10 +67,11 @@ def build_corpus(seeds: Path = paths.SEEDS, out: Path = paths.CORPUS) -> pd.Data
         })
         reports[row.doc_id] = report
     frame = pd.concat(units, ignore_index=True)
-    write_csv(out / "units.csv", frame)
-    write_csv(out / "tables.csv", pd.DataFrame(tables, columns=TABLE_COLUMNS))
-    write_text(out / "cleaning_report.json",
-               json.dumps(reports, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    with atomic_dir(out) as tmp:
+        write_csv(tmp / "units.csv", frame)
+        write_csv(tmp / "tables.csv", pd.DataFrame(tables, columns=TABLE_COLUMNS))
+        write_text(tmp / "cleaning_report.json",
+                   json.dumps(reports, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return frame
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from research import codebook, paths
+from research.atomic import atomic_dir
 from research.report import figures as fg
 from research.report.emphasis import (contingency, independence_test, indicator_matrix, share_correlation,
                                       shares_with_ci, view_agreement)
@@ -98,7 +99,13 @@ def build_report(lang: str = "en", out: Path | None = None) -> list[Path]:
 
         raise ResearchError(f"unknown language {lang!r}: use en or zh")
     out = Path(out) if out else paths.REPORTS
-    figs, tabs = out / "figures", out / "tables"
+    with atomic_dir(out / "figures") as figs, atomic_dir(out / "tables") as tabs:
+        written = _build(lang, figs, tabs)
+        final = {figs: out / "figures", tabs: out / "tables"}
+        return [final[p.parent] / p.name for p in written]
+
+
+def _build(lang: str, figs: Path, tabs: Path) -> list[Path]:
     suffix = "" if lang == "en" else "_zh"
     names = label_names(lang)
     apply_style()

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from research import codebook, paths
-from research.atomic import atomic_path, write_csv, write_text
+from research.atomic import atomic_dir, atomic_path, write_csv, write_text
 from research.progress import progress
 from research.topics.diagnostics import choose_k, coherence, perplexity, stability, top_words
 from research.topics.model import fit_lda, seeded_eta
@@ -134,7 +134,17 @@ def fit_topics(k: int | str = "auto", seeded: bool = False, out: Path | None = N
             theta[i, t] = p
     theta = theta / theta.sum(axis=1, keepdims=True)
 
-    out.mkdir(parents=True, exist_ok=True)
+    with atomic_dir(out) as tmp:
+        summary = _write_outputs(tmp, units, model, theta, bow, dictionary, table, topic_labels,
+                                 {"k": k_final, "seeded": seeded, "reason": reason,
+                                  "vocabulary": len(dictionary), "units": len(units), "seed": SEEDS[0],
+                                  "topic_labels": topic_labels},
+                                 None if seeded else phrase_check(docs, k_final))
+    return summary
+
+
+def _write_outputs(out, units, model, theta, bow, dictionary, table, topic_labels, summary, phrases):
+    k_final = theta.shape[1]
     write_csv(out / "k_selection.csv", table)
     topics = pd.DataFrame([{"topic": t, "seed_label": topic_labels[t], "rank": r + 1, "word": w,
                             "weight": round(float(p), 6)}
@@ -149,10 +159,8 @@ def fit_topics(k: int | str = "auto", seeded: bool = False, out: Path | None = N
     prev = prev.rename(columns={"group": "city", "column": "topic"}).round(6)
     write_csv(out / "city_prevalence.csv", prev)
 
-    summary = {"k": k_final, "seeded": seeded, "reason": reason, "vocabulary": len(dictionary),
-               "units": len(units), "seed": SEEDS[0], "topic_labels": topic_labels}
-    if not seeded:
-        summary["phrases"] = phrase_check(docs, k_final)
+    if phrases is not None:
+        summary["phrases"] = phrases
     mapping = _write_mapping(units, theta, out, topic_labels)
     if mapping is not None:
         summary["topic_areas"] = mapping.area.tolist()
