@@ -50,7 +50,7 @@ def model_card(m: dict) -> str:
         "",
         "Two files ship: `models/classifier.skops`, the grid point nested cross-validation",
         "chooses, and `models/classifier-fast.skops`, the best grid point without sentence",
-        f"embeddings (`{m['fast_model']['chosen_params']}`), for large batches",
+        f"embeddings or character n-grams (`{m['fast_model']['chosen_params']}`), for large batches",
         "(`classify --model fast`); their speeds are below.",
         "",
         "## Evaluation (leave one city out)",
@@ -71,9 +71,9 @@ def model_card(m: dict) -> str:
         *[f"| `{c}` | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
           for c, v in main["per_label"].items()],
         "",
-        "Speed of `predict` on raw strings, characters per second, one process (this machine,",
-        "2 cores; machine-dependent): " + ", ".join(
-            f"{k} {v['chars_per_second']:,.0f}" for k, v in m["feature_sets"].items()) + ".",
+        "Speed (machine-dependent, so not part of this card's regenerated numbers): `make bench`",
+        "writes `benchmarks/results.json`, with `classify` throughput of both model files against",
+        "bare jieba on the same text; the README's performance section quotes it.",
         "",
     ]
     if m["learning_curve"]:

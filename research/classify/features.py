@@ -6,7 +6,8 @@ A model input is a raw paragraph string, optionally preceded by its section path
 
 from __future__ import annotations
 
-import math
+import re
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -57,7 +58,7 @@ class Segment(BaseEstimator, TransformerMixin):
 
     def transform(self, X):
         tokenizer = self.tokenizer or Tokenizer()
-        docs = []
+        docs, path_words = [], {}  # section paths repeat: segment each once
         for raw in X:
             if isinstance(raw, Doc):
                 docs.append(raw)
@@ -65,7 +66,9 @@ class Segment(BaseEstimator, TransformerMixin):
             path, sep, body = str(raw).rpartition(CONTEXT_SEP)
             if not self.use_context:
                 path = ""
-            docs.append(Doc(body, path, tokenizer(body), tokenizer(path) if path else []))
+            if path not in path_words:
+                path_words[path] = tokenizer(path) if path else []
+            docs.append(Doc(body, path, tokenizer(body), path_words[path]))
         return np.array(docs, dtype=object)
 
 
@@ -86,6 +89,14 @@ def body_chars(doc: Doc, low: int = 2, high: int = 3) -> list[str]:
     return [text[i:i + n] for n in range(low, high + 1) for i in range(len(text) - n + 1)]
 
 
+@lru_cache(maxsize=4)
+def _terms_pattern(terms: tuple[tuple[str, ...], ...]):
+    """One regex over every label's terms (longest first) and each term's label index."""
+    owner = {t: i for i, group in enumerate(terms) for t in group}
+    ordered = sorted(owner, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in ordered)), owner
+
+
 class CodebookTerms(BaseEstimator, TransformerMixin):
     """Per label, log(1 + count) of its codebook terms in the paragraph and in its path."""
 
@@ -98,12 +109,20 @@ class CodebookTerms(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X):
-        rows = []
-        for doc in X:
-            body = [math.log1p(sum(doc.body.count(t) for t in terms)) for terms in self.terms_]
-            path = [math.log1p(sum(doc.path.count(t) for t in terms)) for terms in self.terms_]
-            rows.append(body + path)
-        return sparse.csr_matrix(np.asarray(rows, dtype=float) * self.weight)
+        pattern, owner = _terms_pattern(tuple(tuple(t) for t in self.terms_))
+        n = len(self.terms_)
+        counts = np.zeros((len(X), 2 * n))
+        paths: dict[str, np.ndarray] = {}
+        for i, doc in enumerate(X):
+            for m in pattern.finditer(doc.body):
+                counts[i, owner[m.group(0)]] += 1
+            if doc.path not in paths:
+                row = np.zeros(n)
+                for m in pattern.finditer(doc.path):
+                    row[owner[m.group(0)]] += 1
+                paths[doc.path] = row
+            counts[i, n:] = paths[doc.path]
+        return sparse.csr_matrix(np.log1p(counts) * self.weight)
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"terms_body_{c}" for c in self.codes_] + [f"terms_path_{c}" for c in self.codes_])

@@ -43,7 +43,28 @@ def save_model(pipeline, meta: dict, path: str | Path = MODEL_FILE) -> Path:
     with atomic_path(path) as tmp:
         sio.dump({"pipeline": pipeline, "meta": meta}, tmp, compression=zipfile.ZIP_DEFLATED,
                  compresslevel=9)
+        _make_reproducible(tmp)
     return path
+
+
+def _make_reproducible(path: Path) -> None:
+    """Rewrite a skops archive so that the same model gives the same bytes: array files are
+    named by order of appearance instead of memory address, and entries carry a fixed date."""
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        entries = {info.filename: z.read(info.filename) for info in z.infolist()}
+    schema = entries.pop("schema.json").decode("utf-8")
+    names = {}
+    for old in re.findall(r'"(\d+\.npy)"', schema):
+        names.setdefault(old, f"{len(names):06d}.npy")
+    schema = re.sub(r'"(\d+\.npy)"', lambda m: f'"{names[m.group(1)]}"', schema)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for old, new in sorted(names.items(), key=lambda item: item[1]):
+            info = zipfile.ZipInfo(new, date_time=(1980, 1, 1, 0, 0, 0))
+            z.writestr(info, entries[old], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+        info = zipfile.ZipInfo("schema.json", date_time=(1980, 1, 1, 0, 0, 0))
+        z.writestr(info, schema.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
 def load_model(path: str | Path | None = None):

@@ -136,36 +136,35 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
-def traditional_share(text: str, sample: int = 20000) -> float:
+def traditional_share(text: str, sample: int = 4000) -> float:
     """Share of Chinese characters that OpenCC changes when converting to simplified."""
-    chunk = text[:sample]
+    chunk = "".join(_CJK_RE.findall(text[: sample * 8]))[:sample]  # Chinese characters only
+    if not chunk:
+        return 0.0
     converted = to_simplified(chunk)
-    cjk = changed = 0
-    for a, b in zip(chunk, converted):
-        if _CJK_RE.match(a):
-            cjk += 1
-            changed += a != b
-    return changed / cjk if cjk else 0.0
+    if len(converted) != len(chunk):  # a one-to-many conversion: compare character sets
+        return len(set(chunk) - set(converted)) / len(set(chunk))
+    return sum(a != b for a, b in zip(chunk, converted)) / len(chunk)
+
+
+_NEXT_TO_CJK = {ch: re.compile(f"(?<=[{CJK}]){re.escape(ch)}|{re.escape(ch)}(?=[{CJK}])")
+                for ch in ",:!?"}
+_FULL_WIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a．％＋－／]")
 
 
 def normalize_punctuation(text: str) -> str:
-    """Full-width punctuation next to Chinese, half-width letters and digits everywhere."""
-    text = text.translate(_FULL_ALNUM_TABLE)
+    """Full-width punctuation next to Chinese, half-width letters and digits everywhere.
 
-    def repl(match: re.Match) -> str:
-        ch = match.group(0)
-        start, end = match.start(), match.end()
-        before = text[start - 1] if start else ""
-        after = text[end] if end < len(text) else ""
-        if ch in ",:" and before.isdigit() and after.isdigit():
-            return ch  # 1,000 and 2:1 stay as they are
-        if ch in "()":
-            return _HALF_TO_FULL[ch]
-        if _CJK_RE.match(before or " ") or _CJK_RE.match(after or " ") or ch in ";":
-            return _HALF_TO_FULL[ch]
-        return ch
-
-    return re.sub(r"[,;:!?()]", repl, text)
+    ASCII ``, : ! ?`` become full-width when a Chinese character touches them (so "1,000",
+    "2:1" and "DRG, DIP" keep theirs); parentheses and ``;`` always do.
+    """
+    if _FULL_WIDTH_ALNUM.search(text):
+        text = text.translate(_FULL_ALNUM_TABLE)
+    text = text.replace("(", "（").replace(")", "）").replace(";", "；")
+    for ch, pattern in _NEXT_TO_CJK.items():
+        if ch in text:
+            text = pattern.sub(_HALF_TO_FULL[ch], text)
+    return text
 
 
 def _is_menu_line(line: str, previous: str) -> bool:

@@ -96,9 +96,18 @@ class Tokenizer:
         return out
 
     def __call__(self, text: str) -> list[str]:
-        drop = stopwords(self.stop) if self.stop else frozenset()
-        return [w for w in self.cut(text)
-                if len(w) >= self.min_len and _TOKEN_OK.search(w) and w not in drop]
+        keep = _keep_cache(self.stop, self.min_len)
+        out = []
+        for w in self.cut(text):
+            ok = keep.get(w)
+            if ok is None:
+                if len(keep) > 500_000:  # bound the memo: memory stays flat on huge corpora
+                    keep.clear()
+                drop = stopwords(self.stop) if self.stop else frozenset()
+                ok = keep[w] = (len(w) >= self.min_len and bool(_TOKEN_OK.search(w)) and w not in drop)
+            if ok:
+                out.append(w)
+        return out
 
     def __repr__(self) -> str:
         return f"Tokenizer(user_dict={self.user_dict}, stop={self.stop!r}, min_len={self.min_len})"
@@ -108,6 +117,12 @@ class Tokenizer:
 
     def __hash__(self) -> int:
         return hash(tuple(sorted(vars(self).items())))
+
+
+@lru_cache(maxsize=None)
+def _keep_cache(stop, min_len) -> dict[str, bool]:
+    """Memo of the keep/drop decision per token (tokens repeat a great deal)."""
+    return {}
 
 
 @lru_cache(maxsize=1)
