@@ -7,6 +7,7 @@ Every failure the project foresees (bad input, bad annotation file, untrusted mo
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from research import __version__
@@ -14,13 +15,18 @@ from research.errors import ResearchError
 
 
 def _corpus_build(args) -> int:
+    from pathlib import Path
+
+    from research import paths
     from research.corpus.build import build_corpus
 
-    frame = build_corpus()
+    frame = build_corpus(Path(args.seeds) if args.seeds else paths.SEEDS,
+                         Path(args.out) if args.out else paths.CORPUS)
     counts = frame.groupby("doc_id").size()
     for doc_id, n in counts.items():
         print(f"{doc_id}\t{n} units")
-    print(f"wrote data/corpus/units.csv ({len(frame)} units), tables.csv, cleaning_report.json")
+    where = args.out or "data/corpus"
+    print(f"wrote {where}/units.csv ({len(frame)} units), tables.csv, cleaning_report.json")
     return 0
 
 
@@ -56,8 +62,38 @@ def _classify(args) -> int:
 
     if args.jobs < 1:
         raise ResearchError("--jobs must be at least 1")
+    if args.dask:
+        return _classify_dask(args)
     return classify(args.paths, out=args.out, model_path=args.model, jobs=args.jobs,
                     suggest=args.suggest)
+
+
+def _classify_dask(args) -> int:
+    import pandas as pd
+    from dask.distributed import Client, LocalCluster
+
+    from research.atomic import write_csv
+    from research.classify.model_io import load_model
+    from research.distributed import classify_bag
+
+    load_model(args.model)  # refuse a bad model before starting a cluster
+    if not args.out or not args.out.endswith(".csv"):
+        raise ResearchError("--dask needs --out FILE.csv")
+    cluster = LocalCluster(n_workers=args.jobs, threads_per_worker=1) if args.dask == "local" else None
+    with Client(cluster or args.dask) as client:
+        rows = classify_bag(args.paths, args.model).compute()
+    frame = pd.DataFrame(rows)
+    errors = frame[frame.get("error", pd.Series(dtype=str)).notna()] if "error" in frame else frame.iloc[:0]
+    for message in errors.get("error", []):
+        print(f"error: {message} (skipped)", file=sys.stderr)
+    good = frame.drop(columns="error", errors="ignore").drop(index=errors.index)
+    if good.empty:
+        raise ResearchError("no document could be labelled")
+    write_csv(args.out, good)
+    print(f"wrote {len(good)} units of {good.document.nunique()} documents to {args.out}")
+    if cluster is not None:
+        cluster.close()
+    return 3 if len(errors) else 0
 
 
 def _topics_coverage(args) -> int:
@@ -110,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     corpus_commands = corpus.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = corpus_commands.add_parser(
         "build", help="clean and segment seeds/ into data/corpus/ (units, tables, cleaning report)")
+    build.add_argument("--seeds", metavar="DIR",
+                       help="folder with the documents and their manifest.csv (default: seeds/)")
+    build.add_argument("--out", metavar="DIR", help="output folder (default: data/corpus/)")
     build.set_defaults(func=_corpus_build)
 
     annotations = commands.add_parser("annotations", help="gold labels and their agreement")
@@ -153,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--suggest", metavar="FILE.csv",
                           help="also write the units sorted by model uncertainty, to correct and "
                                "feed back with 'train --extra'")
+    classify.add_argument("--dask", metavar="ADDRESS",
+                          help="run on a Dask cluster (scheduler address, or 'local' for a local "
+                               "cluster of --jobs workers); needs --out FILE.csv")
     classify.set_defaults(func=_classify)
 
     report = commands.add_parser(
@@ -169,7 +211,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    from research.errors import InputWarning
+
+    if issubclass(category, InputWarning):
+        print(f"warning: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import warnings
+
+    warnings.showwarning = _show_warning
+    warnings.filterwarnings("ignore")
+    from research.errors import InputWarning
+
+    warnings.filterwarnings("always", category=InputWarning)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -180,3 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; no output was changed", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # stdout closed early, e.g. piped into head
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as err:  # cannot write an output: permissions, full disk, missing folder
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
+        return 2

@@ -15,3 +15,14 @@ class AnnotationError(ResearchError):
 
 class ModelError(ResearchError):
     """A model file is missing, untrusted or incompatible."""
+
+
+class InputWarning(UserWarning):
+    """A document was read, but the result may be poor (mixed encodings, damaged text)."""
+
+
+def warn(message: str) -> None:
+    """Issue an :class:`InputWarning`; the CLI prints it as one ``warning:`` line."""
+    import warnings
+
+    warnings.warn(message, InputWarning, stacklevel=2)

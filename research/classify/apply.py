@@ -81,14 +81,15 @@ def label_document(path: Path, doc_id: str, model=None) -> Labelled:
     texts = [compose(u.text, u.section_path) for u in doc.units]
     proba = model.predict_proba(texts)
     classes = list(model.classes_)
-    order = np.argsort(-proba, axis=1)
+    order = np.argsort(-proba, axis=1)[:, :2]
+    columns = [f"p_{c}" for c in _ordered(classes)]
+    rounded = np.round(proba[:, [classes.index(c[2:]) for c in columns]], 4).tolist()
     rows = []
-    for unit, p, rank in zip(doc.units, proba, order):
+    for unit, probs, (first, second) in zip(doc.units, rounded, order):
         row = {"document": str(path), "doc_id": doc_id, "unit_id": unit.unit_id, "order": unit.order,
                "section_path": unit.section_path, "part": unit.part, "text": unit.text,
-               "n_chars": unit.n_chars, "label": classes[rank[0]], "second_label": classes[rank[1]]}
-        probs = dict(zip(classes, p))
-        row.update({f"p_{c}": round(float(probs[c]), 4) for c in _ordered(classes)})
+               "n_chars": unit.n_chars, "label": classes[first], "second_label": classes[second]}
+        row.update(zip(columns, probs))
         rows.append(row)
     return Labelled(path, doc_id, rows)
 
@@ -103,12 +104,15 @@ def _label_job(job):
     return label_document(*job)
 
 
-def labelled_documents(paths: list[Path], model_path=None, jobs: int = 1) -> Iterator[Labelled]:
+def labelled_documents(paths: list[Path], model_path=None, jobs: int = 1, model=None) -> Iterator[Labelled]:
     """Labelled documents in input order, computed in ``jobs`` processes."""
     taken: set[str] = set()
     work = [(p, doc_id_for(p, taken)) for p in paths]
     if jobs <= 1 or len(work) <= 1:
-        _init_worker(model_path)
+        if model is not None:
+            _MODEL["model"] = model
+        else:
+            _init_worker(model_path)
         for job in progress(work, desc="documents"):
             yield _label_job(job)
         return
@@ -158,7 +162,7 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
         raise ResearchError(f"{out_path}: output must end in .csv or .json")
     skipped, done, pending = [], 0, []
     with _Writer(out_path, columns) as writer:
-        for doc in labelled_documents(paths, model_path, jobs):
+        for doc in labelled_documents(paths, model_path, jobs, model=model):
             if doc.error:
                 print(f"error: {doc.error} (skipped)", file=sys.stderr)
                 skipped.append(doc.path)

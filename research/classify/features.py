@@ -43,6 +43,30 @@ class Doc:
             setattr(self, k, v)
 
 
+class Union(BaseEstimator, TransformerMixin):
+    """Feature blocks side by side (like ``FeatureUnion``, without its per-call job
+    dispatch, which costs more than the blocks themselves on one paragraph batch)."""
+
+    def __init__(self, transformer_list):
+        self.transformer_list = transformer_list
+
+    def fit(self, X, y=None):
+        for _, transformer in self.transformer_list:
+            transformer.fit(X, y)
+        return self
+
+    def transform(self, X):
+        blocks = [sparse.csr_matrix(t.transform(X)) for _, t in self.transformer_list]
+        return sparse.hstack(blocks, format="csr")
+
+    def fit_transform(self, X, y=None, **fit_params):
+        return self.fit(X, y).transform(X)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.concatenate([[f"{name}__{f}" for f in t.get_feature_names_out()]
+                               for name, t in self.transformer_list])
+
+
 class Segment(BaseEstimator, TransformerMixin):
     """Raw strings -> :class:`Doc` records (jieba runs here, once per paragraph).
 

@@ -26,6 +26,7 @@ TRUSTED_TYPES = [
     "research.classify.features.HeadingArea",
     "research.classify.features.Segment",
     "research.classify.features.SentenceEmbedding",
+    "research.classify.features.Union",
     "research.classify.features.body_chars",
     "research.classify.features.body_words",
     "research.classify.features.path_words",

@@ -7,11 +7,11 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import ComplementNB
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from research import paths
-from research.classify.features import (CodebookTerms, HeadingArea, SentenceEmbedding, Segment,
+from research.classify.features import (CodebookTerms, HeadingArea, SentenceEmbedding, Segment, Union,
                                        body_chars, body_words, path_words)
 from research.text import Tokenizer
 
@@ -24,7 +24,7 @@ def make_classifier(model: str, C: float = 1.0, alpha: float = 0.3):
     """``logreg`` (multinomial logistic regression), ``svm`` (linear SVM calibrated with
     sigmoid scaling) or ``cnb`` (complement naive Bayes)."""
     if model == "logreg":
-        return LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
+        return LogisticRegression(C=C, max_iter=5000, tol=1e-3, class_weight="balanced")
     if model == "svm":
         return CalibratedClassifierCV(LinearSVC(C=C, class_weight="balanced", max_iter=20000),
                                       method="sigmoid", cv=3)
@@ -54,7 +54,7 @@ def build_pipeline(params: dict | None = None, **overrides) -> Pipeline:
         features.append(("embeddings", SentenceEmbedding(weight=float(chosen["embeddings"]))))
     return Pipeline([
         ("segment", Segment(tokenizer=Tokenizer(), use_context=bool(chosen.get("use_context", True)))),
-        ("features", FeatureUnion(features)),
+        ("features", Union(features)),
         ("classify", make_classifier(chosen["model"], C=float(chosen.get("C", 1.0)),
                                      alpha=float(chosen.get("alpha", 0.3)))),
     ])

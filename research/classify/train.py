@@ -165,7 +165,7 @@ def train(extra: list[str | Path] = (), out: Path = paths.MODELS, quick: bool = 
 
 def _strip(model) -> None:
     """Drop what prediction never uses (TF-IDF keeps every pruned term in ``stop_words_``)."""
-    for _, step in model.named_steps["features"].transformer_list:
+    for _, step in model.named_steps["features"].transformer_list:  # a Union
         if hasattr(step, "stop_words_"):
             del step.stop_words_
 

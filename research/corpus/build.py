@@ -22,7 +22,10 @@ TABLE_COLUMNS = ["doc_id", "city", "table", "caption", "row", "dimension", "indi
 
 def read_manifest(path: Path = paths.MANIFEST) -> pd.DataFrame:
     """The seed manifest, one row per source document."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise InputError(f"{path}: not a UTF-8 CSV manifest ({type(err).__name__})") from None
 
 
 def process_document(path: str | Path, doc_id: str) -> tuple[Segmented, dict]:
@@ -44,10 +47,18 @@ def units_frame(doc: Segmented, city: str = "") -> pd.DataFrame:
 
 def build_corpus(seeds: Path = paths.SEEDS, out: Path = paths.CORPUS) -> pd.DataFrame:
     """Build ``units.csv``, ``tables.csv`` and ``cleaning_report.json`` under ``out``."""
-    manifest = read_manifest(seeds / "manifest.csv")
+    manifest_path = Path(seeds) / "manifest.csv"
+    if not manifest_path.exists():
+        raise InputError(f"{manifest_path}: no such file (a corpus folder needs a manifest.csv)")
+    manifest = read_manifest(manifest_path)
+    missing = [c for c in ("file", "sha256", "doc_id", "city_pinyin") if c not in manifest.columns]
+    if missing:
+        raise InputError(f"{manifest_path}: missing column(s) {', '.join(missing)}")
     units, tables, reports = [], [], {}
     for row in manifest.itertuples():
-        path = seeds / row.file
+        path = Path(seeds) / row.file
+        if not path.is_file():
+            raise InputError(f"{path}: listed in {manifest_path} but missing")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != row.sha256:
             raise InputError(f"{path}: checksum differs from seeds/manifest.csv (seeds are read-only)")

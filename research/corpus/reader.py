@@ -14,17 +14,18 @@ import re
 import zipfile
 from pathlib import Path
 
-from research.errors import InputError
+from research.errors import InputError, warn
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".csv", ""}
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
 
 #: Encodings tried by charset-normalizer for files that are not valid UTF-8.
 CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_16_le", "utf_16_be"]
 
-#: Largest file read, in bytes (guards memory; documents are far smaller).
-MAX_BYTES = 200 * 1024 * 1024
+#: Largest file read, in bytes.  A city plan is well under 1 MB; a file of tens of megabytes is
+#: a dump of many documents and should be split (memory and run time stay predictable).
+MAX_BYTES = 32 * 1024 * 1024
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MIN_CJK_CHARS = 10
@@ -46,7 +47,7 @@ def read_document(path: str | Path) -> str:
     if size == 0:
         raise InputError(f"{path}: empty file")
     if size > MAX_BYTES:
-        raise InputError(f"{path}: file is larger than {MAX_BYTES // 2**20} MB")
+        raise InputError(f"{path}: file is larger than {MAX_BYTES // 2**20} MB; split it into documents")
     suffix = path.suffix.lower()
     try:
         data = path.read_bytes()
@@ -89,7 +90,11 @@ def decode_bytes(path: Path | str, data: bytes) -> str:
     sample = data[:1_000_000]
     best = from_bytes(sample, cp_isolation=CHINESE_ENCODINGS).best()
     if best is None:
-        raise InputError(f"{path}: binary file or unknown text encoding")
+        mixed = _decode_lines(data)
+        if mixed is None:
+            raise InputError(f"{path}: binary file or unknown text encoding")
+        warn(f"{path}: mixed encodings (UTF-8 and GB18030 lines); decoded line by line")
+        return mixed
     encoding = best.encoding
     try:
         text = data.decode(encoding)
@@ -99,6 +104,36 @@ def decode_bytes(path: Path | str, data: bytes) -> str:
     if "\x00" in text:
         raise InputError(f"{path}: binary file, not text")
     return text
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+def _decode_lines(data: bytes) -> str | None:
+    """Decode text whose lines mix UTF-8 and GB18030: each line in the encoding it is valid
+    in; a line mixing both keeps its UTF-8 and reads the rest as GB18030.  None when too
+    little of it is text."""
+    if b"\x00" in data:
+        return None
+    lines = []
+    for raw in data.split(b"\n"):
+        for codec in ("utf-8", "gb18030"):
+            try:
+                lines.append(raw.decode(codec))
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            lines.append(_ESCAPED.sub(_as_gb18030, raw.decode("utf-8", errors="surrogateescape")))
+    text = "\n".join(lines)
+    if text.count("\ufffd") > 0.05 * max(len(text), 1):
+        return None
+    return text
+
+
+def _as_gb18030(match: re.Match) -> str:
+    raw = bytes(ord(ch) - 0xDC00 for ch in match.group(0))
+    return raw.decode("gb18030", errors="replace")
 
 
 def html_to_text(markup: str) -> str:

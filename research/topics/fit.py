@@ -23,7 +23,7 @@ from research.topics.model import fit_lda, seeded_eta
 from research.topics.prevalence import bootstrap_shares, topic_area_mapping
 from research.topics.tokens import build_dictionary, tokenize_all
 
-K_GRID = (4, 6, 8, 10, 12, 14, 16, 20)
+K_GRID = (4, 6, 8, 10, 12, 16, 20)
 SEEDS = (11, 23, 37, 41, 59)
 N_FREE = 4
 HELDOUT_SHARE, SPLIT_SEED = 0.2, 2021

@@ -1,0 +1,215 @@
+"""``make bench``: stage timings on the seeds, classify throughput against bare jieba on a
+20 MB batch, peak memory, and the whole pipeline's wall time.  Writes
+``benchmarks/results.json`` and prints a readable table.  Numbers are machine-dependent."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BATCH_MB = 20
+SLOW_BATCH_MB = 1  # the embedding model is ~10x slower: measured on a smaller batch
+
+
+def timed(fn, repeat: int = 3):
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def stage_times() -> dict:
+    """Wall time of each pipeline stage on the five seeds (best of three where cheap)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    from research import paths
+    from research.annotations.check import load_gold
+    from research.classify.features import compose
+    from research.classify.pipeline import build_pipeline
+    from research.corpus.clean import clean_text
+    from research.corpus.reader import read_document
+    from research.corpus.segment import segment
+    from research.text import Tokenizer
+    from research.topics.model import fit_lda
+    from research.topics.tokens import build_dictionary, tokenize_all
+
+    files = sorted(paths.SEEDS.glob("*.txt"))
+    Tokenizer()("预热")  # load the dictionary outside the timings
+    out = {}
+    out["read"], raw = timed(lambda: [read_document(f) for f in files])
+    out["clean"], cleaned = timed(lambda: [clean_text(r)[0] for r in raw])
+    out["segment"], docs = timed(lambda: [segment(c, "x") for c in cleaned])
+    texts = [u.text for d in docs for u in d.units]
+    tokenizer = Tokenizer()
+    out["tokenize"], _ = timed(lambda: [tokenizer(t) for t in texts])
+    token_docs = tokenize_all(texts)
+    dictionary = build_dictionary(token_docs)
+    bow = [dictionary.doc2bow(d) for d in token_docs]
+    out["lda_fit_one_model"], _ = timed(lambda: fit_lda(bow, dictionary, 10, 11), repeat=1)
+    gold = load_gold()
+    inputs = [compose(t, p) for t, p in zip(gold.text, gold.section_path)]
+    for name, model in (("train_default_model", None), ("train_fast_model", "fast")):
+        params = None
+        if model == "fast":
+            metrics = json.loads((paths.MODELS / "metrics.json").read_text())
+            params = metrics["fast_model"]["chosen_params"]
+        out[name], _ = timed(lambda: build_pipeline(params).fit(inputs, gold.label), repeat=1)
+    return {k: round(v, 4) for k, v in out.items()}
+
+
+def make_batch(folder: Path, megabytes: float) -> int:
+    """Copies of the raw seed captures until the batch holds ``megabytes`` MB."""
+    from research import paths
+
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = sorted(paths.SEEDS.glob("*.txt"))
+    size, n = 0, 0
+    while size < megabytes * 1e6:
+        for seed in seeds:
+            target = folder / f"{n:05d}_{seed.name}"
+            shutil.copyfile(seed, target)
+            size += target.stat().st_size
+            n += 1
+    return size
+
+
+def bare_jieba(folder: Path) -> dict:
+    """``jieba.lcut`` (default dictionary and mode) over the decoded text of every file."""
+    import logging
+
+    import jieba
+
+    from research.corpus.reader import read_document
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.lcut("预热")
+    texts = [read_document(p) for p in sorted(folder.iterdir())]
+    chars = sum(map(len, texts))
+    start = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    seconds = time.perf_counter() - start
+    return {"chars": chars, "seconds": round(seconds, 3), "chars_per_second": round(chars / seconds)}
+
+
+def run_measured(cmd: list[str], env=None) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Wall time and peak resident memory (process tree, sampled every 20 ms) of a command."""
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        parent = psutil.Process(proc.pid)
+        while not done.is_set():
+            try:
+                rss = parent.memory_info().rss + sum(c.memory_info().rss for c in parent.children(recursive=True))
+                peak = max(peak, rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, err = proc.communicate()
+    done.set()
+    thread.join()
+    seconds = time.perf_counter() - start
+    result = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    if proc.returncode:
+        raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{err}")
+    return seconds, peak, result
+
+
+def classify_throughput(folder: Path, chars: int, model: str, jobs: int, tmp: Path) -> dict:
+    cmd = [sys.executable, "-m", "research", "classify", str(folder), "--jobs", str(jobs),
+           "--out", str(tmp / f"out_{model}_{jobs}.csv")]
+    if model == "fast":
+        cmd += ["--model", "fast"]
+    seconds, peak, _ = run_measured(cmd)
+    return {"model": model, "jobs": jobs, "chars": chars, "seconds": round(seconds, 2),
+            "chars_per_second": round(chars / seconds), "peak_memory_mb": round(peak / 2**20)}
+
+
+def pipeline_time(tmp: Path) -> dict:
+    """``make reproduce`` minus setup and notebooks, in a scratch work folder."""
+    env = dict(os.environ, RESEARCH_WORKDIR=str(tmp / "work"))
+    steps = [["corpus", "build"], ["annotations", "check"], ["topics", "coverage"],
+             ["topics", "fit", "--jobs", "2"], ["topics", "fit", "--seeded", "--jobs", "2"],
+             ["train", "--jobs", "2"], ["report", "--lang", "both"]]
+    times = {}
+    for step in steps:
+        seconds, _, _ = run_measured([sys.executable, "-m", "research", *step], env=env)
+        times[" ".join(step)] = round(seconds, 2)
+    return {"steps": times, "total_seconds": round(sum(times.values()), 2)}
+
+
+def main() -> None:
+    from research.corpus.reader import read_document
+
+    results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                           "platform": platform.platform()}}
+    print("stage timings on the seeds ...", flush=True)
+    results["stages_seconds"] = stage_times()
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        big, small = tmp / "batch", tmp / "batch_small"
+        size = make_batch(big, BATCH_MB)
+        make_batch(small, SLOW_BATCH_MB)
+        results["batch"] = {"files": len(list(big.iterdir())), "bytes": size}
+        print(f"bare jieba on the {size / 1e6:.1f} MB batch ...", flush=True)
+        jieba_big = bare_jieba(big)
+        jieba_small = bare_jieba(small)
+        results["bare_jieba"] = jieba_big
+        classify = {}
+        for model, jobs, folder, ref in (("fast", 1, big, jieba_big), ("fast", 2, big, jieba_big),
+                                         ("default", 1, small, jieba_small)):
+            print(f"classify --model {model} --jobs {jobs} ...", flush=True)
+            row = classify_throughput(folder, ref["chars"], model, jobs, tmp)
+            row["ratio_to_bare_jieba"] = round(row["chars_per_second"] / ref["chars_per_second"], 3)
+            classify[f"{model}_jobs{jobs}"] = row
+        classify["fast_jobs2"]["speedup_over_jobs1"] = round(
+            classify["fast_jobs2"]["chars_per_second"] / classify["fast_jobs1"]["chars_per_second"], 3)
+        results["classify"] = classify
+        print("whole pipeline from raw seeds ...", flush=True)
+        results["pipeline"] = pipeline_time(tmp)
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    print(table(results))
+
+
+def table(r: dict) -> str:
+    lines = ["", "stage (seeds)                 seconds"]
+    lines += [f"  {k:<28}{v:>8.3f}" for k, v in r["stages_seconds"].items()]
+    lines += ["", f"bare jieba.lcut: {r['bare_jieba']['chars_per_second']:,} chars/s "
+              f"on {r['batch']['bytes'] / 1e6:.1f} MB ({r['batch']['files']} files)", "",
+              "classify                      chars/s   ratio to jieba   peak MB"]
+    for k, v in r["classify"].items():
+        lines.append(f"  {k:<26}{v['chars_per_second']:>10,}{v['ratio_to_bare_jieba']:>12.2f}"
+                     f"{v['peak_memory_mb']:>12}")
+    lines += ["", f"--jobs 2 speed-up (fast model): {r['classify']['fast_jobs2']['speedup_over_jobs1']:.2f}x",
+              f"whole pipeline (no setup, no notebooks): {r['pipeline']['total_seconds']:.1f} s"]
+    lines += [f"  {k:<36}{v:>8.2f}" for k, v in r["pipeline"]["steps"].items()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
