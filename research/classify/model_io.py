@@ -43,7 +43,7 @@ def save_model(pipeline, meta: dict, path: str | Path = MODEL_FILE) -> Path:
     path = Path(path)
     with atomic_path(path) as tmp:
         sio.dump({"pipeline": pipeline, "meta": meta}, tmp, compression=zipfile.ZIP_DEFLATED,
-                 compresslevel=9)
+                 compresslevel=6)
         _make_reproducible(tmp)
     return path
 
@@ -60,12 +60,12 @@ def _make_reproducible(path: Path) -> None:
     for old in re.findall(r'"(\d+\.npy)"', schema):
         names.setdefault(old, f"{len(names):06d}.npy")
     schema = re.sub(r'"(\d+\.npy)"', lambda m: f'"{names[m.group(1)]}"', schema)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for old, new in sorted(names.items(), key=lambda item: item[1]):
             info = zipfile.ZipInfo(new, date_time=(1980, 1, 1, 0, 0, 0))
-            z.writestr(info, entries[old], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            z.writestr(info, entries[old], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
         info = zipfile.ZipInfo("schema.json", date_time=(1980, 1, 1, 0, 0, 0))
-        z.writestr(info, schema.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+        z.writestr(info, schema.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
 
 
 def load_model(path: str | Path | None = None):

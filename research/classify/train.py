@@ -94,7 +94,9 @@ def train(extra: list[str | Path] = (), out: Path = paths.MODELS, quick: bool = 
 
     main = ev.scores(y, nested["pred"], nested["proba"])
     plain_params = dict(chosen, use_context=False)
-    X_plain = ev.segment_once(ev.model_inputs(data, False), False)
+    X_plain = ev.segment_once(ev.model_inputs(data, False), False, vectors=False)
+    for plain_doc, doc in zip(X_plain, X):  # same paragraph bodies: reuse their embeddings
+        plain_doc.vector = doc.vector
     plain = ev.loco(plain_params, X_plain, y, groups, jobs)
     without_context = ev.scores(y, plain["pred"], plain["proba"])
 
