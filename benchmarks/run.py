@@ -164,7 +164,6 @@ def pipeline_time(tmp: Path) -> dict:
 
 
 def main() -> None:
-    from research.corpus.reader import read_document
 
     results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                            "platform": platform.platform()}}

@@ -80,7 +80,7 @@ def _classify_dask(args) -> int:
     if not args.out or not args.out.endswith(".csv"):
         raise ResearchError("--dask needs --out FILE.csv")
     cluster = LocalCluster(n_workers=args.jobs, threads_per_worker=1) if args.dask == "local" else None
-    with Client(cluster or args.dask) as client:
+    with Client(cluster or args.dask):
         rows = classify_bag(args.paths, args.model).compute()
     frame = pd.DataFrame(rows)
     errors = frame[frame.get("error", pd.Series(dtype=str)).notna()] if "error" in frame else frame.iloc[:0]

@@ -3,7 +3,6 @@ reader with anything but the project's error type, and segmentation keeps every 
 
 from __future__ import annotations
 
-import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

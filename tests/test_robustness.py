@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 
 import pandas as pd
 import pytest
@@ -181,6 +180,11 @@ def test_incompatible_model_format_is_refused(tmp_path):
     path = tmp_path / "future.skops"
     sio.dump(shipped, path)
     with pytest.raises(ModelError, match="format 99 is not supported"):
+        load_model(path)
+    shipped["meta"]["format"] = 1
+    shipped["meta"]["project_version"] = "7.0.0"
+    sio.dump(shipped, path)
+    with pytest.raises(ModelError, match="trained with research 7.0.0"):
         load_model(path)
 
 

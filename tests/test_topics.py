@@ -19,7 +19,7 @@ def test_fitting_twice_gives_identical_files(tmp_path):
     fit_topics(k=6, out=second)
     a, b = _files(first), _files(second)
     assert set(a) == set(b)
-    expected = {"k_selection.csv", "topics.csv", "doc_topics.csv", "city_prevalence.csv",
+    expected = {"k_selection.csv", "topics.csv", "doc_topics.csv", "city_prevalence.csv", "representative_units.csv",
                 "topic_areas.csv", "area_prevalence.csv", "summary.json", "ldavis.html"}
     assert expected <= {p.name for p in a}
     for name in a:

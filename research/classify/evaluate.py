@@ -5,7 +5,6 @@ Every number here is computed on units of a city the model did not see in traini
 
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 import pandas as pd

@@ -48,22 +48,35 @@ def save_model(pipeline, meta: dict, path: str | Path = MODEL_FILE) -> Path:
     return path
 
 
+def _release(version: str) -> tuple:
+    """The part of a version that must match: major, and minor while the major is 0."""
+    parts = (version or "0").split(".")
+    return tuple(parts[:2]) if parts[0] == "0" else (parts[0],)
+
+
 def _make_reproducible(path: Path) -> None:
-    """Rewrite a skops archive so that the same model gives the same bytes: array files are
-    named by order of appearance instead of memory address, and entries carry a fixed date."""
+    """Rewrite a skops archive so that the same model gives the same bytes: object ids and
+    array file names (memory addresses) become numbers in order of first appearance, and
+    entries carry a fixed date."""
     import re
 
     with zipfile.ZipFile(path) as z:
         entries = {info.filename: z.read(info.filename) for info in z.infolist()}
     schema = entries.pop("schema.json").decode("utf-8")
-    names = {}
-    for old in re.findall(r'"(\d+\.npy)"', schema):
-        names.setdefault(old, f"{len(names):06d}.npy")
-    schema = re.sub(r'"(\d+\.npy)"', lambda m: f'"{names[m.group(1)]}"', schema)
+    ids: dict[str, str] = {}
+    token = re.compile(r'("__id__": )(\d+)|"(\d+)\.npy"')
+
+    def renumber(match: re.Match) -> str:
+        old = match.group(2) or match.group(3)
+        new = ids.setdefault(old, f"{len(ids):06d}")
+        return f"{match.group(1)}{int(new)}" if match.group(2) else f'"{new}.npy"'
+
+    schema = token.sub(renumber, schema)
+    arrays = {f"{ids[name[:-4]]}.npy": data for name, data in entries.items()}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        for old, new in sorted(names.items(), key=lambda item: item[1]):
-            info = zipfile.ZipInfo(new, date_time=(1980, 1, 1, 0, 0, 0))
-            z.writestr(info, entries[old], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            z.writestr(info, arrays[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
         info = zipfile.ZipInfo("schema.json", date_time=(1980, 1, 1, 0, 0, 0))
         z.writestr(info, schema.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
 
@@ -97,6 +110,9 @@ def load_model(path: str | Path | None = None):
     if meta.get("format") != MODEL_FORMAT:
         raise ModelError(f"{path}: model format {meta.get('format')} is not supported "
                          f"(this is research {__version__}, format {MODEL_FORMAT}); retrain it")
+    if _release(meta.get("project_version", "")) != _release(__version__):
+        raise ModelError(f"{path}: trained with research {meta.get('project_version')}, incompatible "
+                         f"with research {__version__}; retrain it")
     if list(meta.get("labels", [])) != sorted(codebook.codes()):
         raise ModelError(f"{path}: model labels {meta.get('labels')} differ from the codebook's "
                          f"{sorted(codebook.codes())}; retrain it with this codebook")

@@ -107,7 +107,6 @@ def build_report(lang: str = "en", out: Path | None = None) -> list[Path]:
 
 def _build(lang: str, figs: Path, tabs: Path) -> list[Path]:
     suffix = "" if lang == "en" else "_zh"
-    names = label_names(lang)
     apply_style()
     written: list[Path] = []
     units = load_views()

@@ -158,6 +158,7 @@ def _write_outputs(out, units, model, theta, bow, dictionary, table, topic_label
     prev = bootstrap_shares(theta, units.city.to_numpy())
     prev = prev.rename(columns={"group": "city", "column": "topic"}).round(6)
     write_csv(out / "city_prevalence.csv", prev)
+    write_csv(out / "representative_units.csv", representative_units(units, theta))
 
     if phrases is not None:
         summary["phrases"] = phrases
@@ -167,6 +168,17 @@ def _write_outputs(out, units, model, theta, bow, dictionary, table, topic_label
     write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     _write_ldavis(model, bow, dictionary, out)
     return summary
+
+
+def representative_units(units, theta, n: int = 3) -> pd.DataFrame:
+    """The ``n`` units with the highest proportion of each topic (for a readable topic label)."""
+    rows = []
+    for t in range(theta.shape[1]):
+        for rank, i in enumerate(np.argsort(-theta[:, t], kind="stable")[:n], start=1):
+            rows.append({"topic": t, "rank": rank, "unit_id": units.unit_id.iloc[i],
+                         "city": units.city.iloc[i], "proportion": round(float(theta[i, t]), 4),
+                         "text": units.text.iloc[i][:120]})
+    return pd.DataFrame(rows)
 
 
 def _write_mapping(units, theta, out: Path, topic_labels: list[str]):
