@@ -112,9 +112,7 @@ def _topics_coverage(args) -> int:
 def _report(args) -> int:
     from research.report.build import build_report
 
-    written = []
-    for lang in (["en", "zh"] if args.lang == "both" else [args.lang]):
-        written += build_report(lang=lang)
+    written = build_report(lang=args.lang, jobs=args.jobs)
     print(f"wrote {len(written)} files under reports/figures/ and reports/tables/")
     return 0
 
@@ -202,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Builds whatever derived data is missing first, then writes reports/.")
     report.add_argument("--lang", choices=["en", "zh", "both"], default="en",
                         help="language of axis and label text (default en; zh files end in _zh)")
+    report.add_argument("--jobs", type=int, default=2,
+                        help="processes for --lang both (default 2)")
     report.set_defaults(func=_report)
 
     notebooks = commands.add_parser("notebooks", help="execute notebooks/NN_*.ipynb top to bottom")

@@ -43,7 +43,7 @@ def save_model(pipeline, meta: dict, path: str | Path = MODEL_FILE) -> Path:
     path = Path(path)
     with atomic_path(path) as tmp:
         sio.dump({"pipeline": pipeline, "meta": meta}, tmp, compression=zipfile.ZIP_DEFLATED,
-                 compresslevel=6)
+                 compresslevel=1)
         _make_reproducible(tmp)
     return path
 
@@ -73,12 +73,12 @@ def _make_reproducible(path: Path) -> None:
 
     schema = token.sub(renumber, schema)
     arrays = {f"{ids[name[:-4]]}.npy": data for name, data in entries.items()}
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         for name in sorted(arrays):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            z.writestr(info, arrays[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            z.writestr(info, arrays[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
         info = zipfile.ZipInfo("schema.json", date_time=(1980, 1, 1, 0, 0, 0))
-        z.writestr(info, schema.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+        z.writestr(info, schema.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
 def load_model(path: str | Path | None = None):

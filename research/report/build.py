@@ -92,17 +92,26 @@ def emphasis(units: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
-def build_report(lang: str = "en", out: Path | None = None) -> list[Path]:
-    """Write every figure and table; return the paths written."""
-    if lang not in ("en", "zh"):
+def build_report(lang: str = "en", out: Path | None = None, jobs: int = 1) -> list[Path]:
+    """Write every figure and table (``lang`` "en", "zh" or "both"); return the paths written.
+    With "both" and ``jobs`` > 1 the two languages are drawn in parallel processes."""
+    langs = ["en", "zh"] if lang == "both" else [lang]
+    if any(code not in ("en", "zh") for code in langs):
         from research.errors import ResearchError
 
-        raise ResearchError(f"unknown language {lang!r}: use en or zh")
+        raise ResearchError(f"unknown language {lang!r}: use en, zh or both")
     out = Path(out) if out else paths.REPORTS
+    ensure_inputs()
     with atomic_dir(out / "figures") as figs, atomic_dir(out / "tables") as tabs:
-        written = _build(lang, figs, tabs)
+        if jobs > 1 and len(langs) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=min(jobs, len(langs))) as pool:
+                parts = list(pool.map(_build, langs, [figs] * len(langs), [tabs] * len(langs)))
+        else:
+            parts = [_build(code, figs, tabs) for code in langs]
         final = {figs: out / "figures", tabs: out / "tables"}
-        return [final[p.parent] / p.name for p in written]
+        return [final[p.parent] / p.name for part in parts for p in part]
 
 
 def _build(lang: str, figs: Path, tabs: Path) -> list[Path]:

@@ -2,7 +2,8 @@
 
 Outputs under ``data/topics/`` (``data/topics/seeded/`` for the seeded model):
 ``k_selection.csv``, ``topics.csv``, ``doc_topics.csv``, ``city_prevalence.csv``,
-``topic_areas.csv``, ``area_prevalence.csv``, ``summary.json`` and ``ldavis.html``.
+``representative_units.csv``, ``topic_areas.csv``, ``area_prevalence.csv``, ``summary.json``
+and, for the unseeded model, ``ldavis.html``.
 """
 
 from __future__ import annotations
@@ -69,18 +70,28 @@ def k_selection(docs, dictionary, grid=K_GRID, seeds=SEEDS, seeded_k: int | None
     return pd.DataFrame(rows).round(4)
 
 
-def phrase_check(docs, k: int, seeds=SEEDS[:3]) -> dict:
+def _phrase_npmi(job) -> float:
+    stream, k, seed = job
+    dictionary = build_dictionary(stream)
+    bow = [dictionary.doc2bow(d) for d in stream]
+    return coherence(fit_lda(bow, dictionary, k, seed), stream, bow)["npmi"]
+
+
+def phrase_check(docs, k: int, seeds=SEEDS[:3], jobs: int = 1) -> dict:
     """Mean NPMI at ``k`` with and without gensim ``Phrases`` bigrams (detected on the units)."""
     from gensim.models.phrases import Phrases
 
     phrases = Phrases(docs, min_count=3, threshold=10.0, delimiter="_")
-    merged = [phrases[d] for d in docs]
-    out = {}
-    for name, stream in (("words", docs), ("words_and_phrases", merged)):
-        dictionary = build_dictionary(stream)
-        bow = [dictionary.doc2bow(d) for d in stream]
-        values = [coherence(fit_lda(bow, dictionary, k, s), stream, bow)["npmi"] for s in seeds]
-        out[name] = round(float(np.mean(values)), 4)
+    merged = [list(phrases[d]) for d in docs]
+    work = [(stream, k, s) for stream in (docs, merged) for s in seeds]
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            values = list(pool.map(_phrase_npmi, work))
+    else:
+        values = [_phrase_npmi(job) for job in work]
+    n = len(seeds)
+    out = {"words": round(float(np.mean(values[:n])), 4),
+           "words_and_phrases": round(float(np.mean(values[n:])), 4)}
     out["phrases_help"] = out["words_and_phrases"] > out["words"]
     return out
 
@@ -139,7 +150,7 @@ def fit_topics(k: int | str = "auto", seeded: bool = False, out: Path | None = N
                                  {"k": k_final, "seeded": seeded, "reason": reason,
                                   "vocabulary": len(dictionary), "units": len(units), "seed": SEEDS[0],
                                   "topic_labels": topic_labels},
-                                 None if seeded else phrase_check(docs, k_final))
+                                 None if seeded else phrase_check(docs, k_final, jobs=jobs))
     return summary
 
 
@@ -166,7 +177,8 @@ def _write_outputs(out, units, model, theta, bow, dictionary, table, topic_label
     if mapping is not None:
         summary["topic_areas"] = mapping.area.tolist()
     write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
-    _write_ldavis(model, bow, dictionary, out)
+    if not summary["seeded"]:  # the interactive view is for the unseeded model
+        _write_ldavis(model, bow, dictionary, out)
     return summary
 
 
