@@ -147,14 +147,13 @@ def html_to_text(markup: str) -> str:
 
 
 def _docx_text(path: Path, data: bytes) -> str:
-    try:
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
+    import docx
 
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise InputError(f"{path}: corrupt or unreadable DOCX (not a zip archive)")
+    try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, OSError) as err:
-        raise InputError(f"{path}: corrupt or unreadable DOCX ({type(err).__name__})") from None
-    except Exception as err:  # lxml and python-docx raise many types on damaged parts
+    except Exception as err:  # zipfile, lxml and python-docx raise many types on damaged parts
         raise InputError(f"{path}: corrupt or unreadable DOCX ({type(err).__name__})") from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
