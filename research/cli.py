@@ -63,37 +63,11 @@ def _classify(args) -> int:
     if args.jobs < 1:
         raise ResearchError("--jobs must be at least 1")
     if args.dask:
-        return _classify_dask(args)
+        from research.distributed import classify_with_dask
+
+        return classify_with_dask(args.paths, args.out, args.model, args.dask, workers=args.jobs)
     return classify(args.paths, out=args.out, model_path=args.model, jobs=args.jobs,
                     suggest=args.suggest)
-
-
-def _classify_dask(args) -> int:
-    import pandas as pd
-    from dask.distributed import Client, LocalCluster
-
-    from research.atomic import write_csv
-    from research.classify.model_io import load_model
-    from research.distributed import classify_bag
-
-    load_model(args.model)  # refuse a bad model before starting a cluster
-    if not args.out or not args.out.endswith(".csv"):
-        raise ResearchError("--dask needs --out FILE.csv")
-    cluster = LocalCluster(n_workers=args.jobs, threads_per_worker=1) if args.dask == "local" else None
-    with Client(cluster or args.dask):
-        rows = classify_bag(args.paths, args.model).compute()
-    frame = pd.DataFrame(rows)
-    errors = frame[frame.get("error", pd.Series(dtype=str)).notna()] if "error" in frame else frame.iloc[:0]
-    for message in errors.get("error", []):
-        print(f"error: {message} (skipped)", file=sys.stderr)
-    good = frame.drop(columns="error", errors="ignore").drop(index=errors.index)
-    if good.empty:
-        raise ResearchError("no document could be labelled")
-    write_csv(args.out, good)
-    print(f"wrote {len(good)} units of {good.document.nunique()} documents to {args.out}")
-    if cluster is not None:
-        cluster.close()
-    return 3 if len(errors) else 0
 
 
 def _topics_coverage(args) -> int:

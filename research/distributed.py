@@ -42,3 +42,38 @@ def classify_bag(inputs: list[str | Path], model_path: str | None = None, nparti
     jobs = [(str(p), doc_id_for(p, taken)) for p in find_documents(inputs)]
     bag = db.from_sequence(jobs, npartitions=npartitions or max(1, min(len(jobs), 64)))
     return bag.map(_label, model_path).flatten()
+
+
+def classify_with_dask(inputs: list[str], out: str | None, model_path: str | None, address: str,
+                       workers: int = 2) -> int:
+    """``classify --dask``: label on a cluster (``address``, or "local" for a local cluster of
+    ``workers`` processes), write the rows to ``out`` (CSV); return the exit code as
+    :func:`research.classify.apply.classify` does."""
+    import sys
+
+    import pandas as pd
+    from dask.distributed import Client, LocalCluster
+
+    from research.atomic import write_csv
+    from research.classify.apply import EXIT_SKIPPED
+    from research.classify.model_io import load_model
+    from research.errors import ResearchError
+
+    load_model(model_path)  # refuse a bad model before starting a cluster
+    if not out or not out.endswith(".csv"):
+        raise ResearchError("--dask needs --out FILE.csv")
+    if address == "local":
+        with LocalCluster(n_workers=workers, threads_per_worker=1) as cluster, Client(cluster):
+            rows = classify_bag(inputs, model_path).compute()
+    else:
+        with Client(address):
+            rows = classify_bag(inputs, model_path).compute()
+    errors = [r["error"] for r in rows if "error" in r]
+    for message in errors:
+        print(f"error: {message} (skipped)", file=sys.stderr)
+    good = pd.DataFrame([r for r in rows if "error" not in r])
+    if good.empty:
+        raise ResearchError("no document could be labelled")
+    write_csv(out, good)
+    print(f"wrote {len(good)} units of {good.document.nunique()} documents to {out}")
+    return EXIT_SKIPPED if errors else 0

@@ -148,10 +148,8 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
     """Label every unit of every document; return the process exit code."""
     from research.classify.model_io import load_model
 
-    from research import codebook
-
     model = load_model(model_path)  # fail early, before any work, on a bad model file
-    classes = [c for c in codebook.codes() if c in set(model.classes_)]
+    classes = _ordered(list(model.classes_))
     paths = find_documents(inputs)
     if not paths:
         raise InputError("no supported document found (use .txt, .html, .docx or .pdf files or folders)")

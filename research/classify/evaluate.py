@@ -55,6 +55,13 @@ def fit_predict(params: dict, X_train, y_train, X_test) -> tuple[np.ndarray, np.
     return model.predict(X_test), model.predict_proba(X_test), list(model.classes_)
 
 
+def place(out: np.ndarray, rows, proba: np.ndarray, classes: list) -> None:
+    """Write a model's probabilities into ``out`` (columns in codebook order) at ``rows``."""
+    codes = codebook.codes()
+    for j, c in enumerate(classes):
+        out[rows, codes.index(c)] = proba[:, j]
+
+
 def _fit_task(task):
     params, X_train, y_train, X_test = task
     return fit_predict(params, X_train, y_train, X_test)
@@ -100,8 +107,7 @@ def grid_search(X, y, groups, grid=GRID, jobs: int = 1) -> dict:
     for (kind, i, city, idx), (pred, proba, classes) in zip(keys, results):
         if kind == "loco":
             loco_pred[i][idx] = pred
-            for j, c in enumerate(classes):
-                loco_proba[i][idx, codes.index(c)] = proba[:, j]
+            place(loco_proba[i], idx, proba, classes)
         else:
             inner_pred[city][i][idx] = pred
     inner = {}
@@ -145,8 +151,7 @@ def loco(params: dict, X, y, groups, jobs: int = 1) -> dict:
     proba = np.zeros((len(y), len(codes)))
     for (_, test, _), (p, pr, classes) in zip(folds, results):
         pred[test] = p
-        for j, c in enumerate(classes):
-            proba[test, codes.index(c)] = pr[:, j]
+        place(proba, test, pr, classes)
     return {"pred": pred, "proba": proba}
 
 

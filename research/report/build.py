@@ -28,16 +28,12 @@ SEEDED = TOPICS / "seeded"
 def ensure_inputs() -> None:
     """Build the corpus, topic models and classifier evaluation when missing."""
     from research.corpus.build import load_units
+    from research.topics.fit import fit_topics
 
     load_units()
-    if not (TOPICS / "summary.json").exists():
-        from research.topics.fit import fit_topics
-
-        fit_topics(jobs=2)
-    if not (SEEDED / "summary.json").exists():
-        from research.topics.fit import fit_topics
-
-        fit_topics(seeded=True, jobs=2)
+    for seeded, folder in ((False, TOPICS), (True, SEEDED)):
+        if not (folder / "summary.json").exists():
+            fit_topics(seeded=seeded, jobs=2)
     if not (paths.MODELS / "loco_predictions.csv").exists():
         from research.classify.train import train
 
