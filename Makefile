@@ -17,15 +17,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Raw seeds -> corpus -> annotation check -> topic models -> classifier -> figures and tables.
+# Raw seeds -> corpus -> annotation check -> topic models -> classifier -> figures and tables:
+# corpus build; annotations check; topics coverage; topics fit --jobs 2;
+# topics fit --seeded --jobs 2; train --jobs 2; report --lang both (one process, see cli.PIPELINE).
 pipeline: setup
-	$(PY) -m research corpus build
-	$(PY) -m research annotations check
-	$(PY) -m research topics coverage
-	$(PY) -m research topics fit --jobs 2
-	$(PY) -m research topics fit --seeded --jobs 2
-	$(PY) -m research train --jobs 2
-	$(PY) -m research report --lang both
+	$(PY) -m research pipeline
 
 notebooks: setup
 	$(PY) -m research notebooks

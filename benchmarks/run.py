@@ -33,11 +33,6 @@ def timed(fn, repeat: int = 3):
 
 def stage_times() -> dict:
     """Wall time of each pipeline stage on the five seeds (best of three where cheap)."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
     from research import paths
     from research.annotations.check import load_gold
     from research.classify.features import compose
@@ -70,6 +65,11 @@ def stage_times() -> dict:
             metrics = json.loads((paths.MODELS / "metrics.json").read_text())
             params = metrics["fast_model"]["chosen_params"]
         out[name], _ = timed(lambda: build_pipeline(params).fit(inputs, gold.label), repeat=1)
+    from research.classify.model_io import load_model
+
+    out["load_fast_model"], fast = timed(lambda: load_model("fast"))
+    units = [compose(u.text, u.section_path) for d in docs for u in d.units]
+    out["predict_fast_model"], _ = timed(lambda: fast.predict_proba(units))  # tokenizes again
     return {k: round(v, 4) for k, v in out.items()}
 
 
@@ -89,23 +89,30 @@ def make_batch(folder: Path, megabytes: float) -> int:
     return size
 
 
-def bare_jieba(folder: Path) -> dict:
-    """``jieba.lcut`` (default dictionary and mode) over the decoded text of every file."""
+def bare_segmenters(folder: Path) -> dict:
+    """Bare word segmentation of the decoded text of every file, default dictionary and mode:
+    ``jieba.lcut`` (pure Python, the reference of the targets) and ``rjieba.cut`` (jieba-rs,
+    the engine the project's tokenizer runs on)."""
     import logging
 
     import jieba
+    import rjieba
 
     from research.corpus.reader import read_document
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.lcut("预热")
     texts = [read_document(p) for p in sorted(folder.iterdir())]
     chars = sum(map(len, texts))
-    start = time.perf_counter()
-    for text in texts:
-        jieba.lcut(text)
-    seconds = time.perf_counter() - start
-    return {"chars": chars, "seconds": round(seconds, 3), "chars_per_second": round(chars / seconds)}
+    out = {}
+    for name, cut in (("jieba", jieba.lcut), ("rjieba", rjieba.Jieba().cut)):
+        cut("预热")
+        start = time.perf_counter()
+        for text in texts:
+            cut(text)
+        seconds = time.perf_counter() - start
+        out[name] = {"chars": chars, "seconds": round(seconds, 3),
+                     "chars_per_second": round(chars / seconds)}
+    return out
 
 
 def run_measured(cmd: list[str], env=None) -> tuple[float, int, subprocess.CompletedProcess]:
@@ -151,16 +158,15 @@ def classify_throughput(folder: Path, chars: int, model: str, jobs: int, tmp: Pa
 
 
 def pipeline_time(tmp: Path) -> dict:
-    """``make reproduce`` minus setup and notebooks, in a scratch work folder."""
+    """``make reproduce`` minus setup and notebooks (``python -m research pipeline``), in a
+    scratch work folder; the step times are the ones the command prints."""
+    import re
+
     env = dict(os.environ, RESEARCH_WORKDIR=str(tmp / "work"))
-    steps = [["corpus", "build"], ["annotations", "check"], ["topics", "coverage"],
-             ["topics", "fit", "--jobs", "2"], ["topics", "fit", "--seeded", "--jobs", "2"],
-             ["train", "--jobs", "2"], ["report", "--lang", "both"]]
-    times = {}
-    for step in steps:
-        seconds, _, _ = run_measured([sys.executable, "-m", "research", *step], env=env)
-        times[" ".join(step)] = round(seconds, 2)
-    return {"steps": times, "total_seconds": round(sum(times.values()), 2)}
+    seconds, peak, result = run_measured([sys.executable, "-m", "research", "pipeline"], env=env)
+    steps = {m[1]: float(m[2]) for m in re.finditer(r"^== (.+): ([\d.]+) s$", result.stdout, re.MULTILINE)}
+    steps.pop("pipeline", None)
+    return {"steps": steps, "total_seconds": round(seconds, 2), "peak_memory_mb": round(peak / 2**20)}
 
 
 def main() -> None:
@@ -175,16 +181,18 @@ def main() -> None:
         size = make_batch(big, BATCH_MB)
         make_batch(small, SLOW_BATCH_MB)
         results["batch"] = {"files": len(list(big.iterdir())), "bytes": size}
-        print(f"bare jieba on the {size / 1e6:.1f} MB batch ...", flush=True)
-        jieba_big = bare_jieba(big)
-        jieba_small = bare_jieba(small)
-        results["bare_jieba"] = jieba_big
+        print(f"bare jieba and rjieba on the {size / 1e6:.1f} MB batch ...", flush=True)
+        bare_big = bare_segmenters(big)
+        bare_small = bare_segmenters(small)
+        results["bare_jieba"] = bare_big["jieba"]
+        results["bare_rjieba"] = bare_big["rjieba"]
         classify = {}
-        for model, jobs, folder, ref in (("fast", 1, big, jieba_big), ("fast", 2, big, jieba_big),
-                                         ("default", 1, small, jieba_small)):
+        for model, jobs, folder, ref in (("fast", 1, big, bare_big), ("fast", 2, big, bare_big),
+                                         ("default", 1, small, bare_small)):
             print(f"classify --model {model} --jobs {jobs} ...", flush=True)
-            row = classify_throughput(folder, ref["chars"], model, jobs, tmp)
-            row["ratio_to_bare_jieba"] = round(row["chars_per_second"] / ref["chars_per_second"], 3)
+            row = classify_throughput(folder, ref["jieba"]["chars"], model, jobs, tmp)
+            for name in ("jieba", "rjieba"):
+                row[f"ratio_to_bare_{name}"] = round(row["chars_per_second"] / ref[name]["chars_per_second"], 3)
             classify[f"{model}_jobs{jobs}"] = row
         classify["fast_jobs2"]["speedup_over_jobs1"] = round(
             classify["fast_jobs2"]["chars_per_second"] / classify["fast_jobs1"]["chars_per_second"], 3)
@@ -198,14 +206,17 @@ def main() -> None:
 def table(r: dict) -> str:
     lines = ["", "stage (seeds)                 seconds"]
     lines += [f"  {k:<28}{v:>8.3f}" for k, v in r["stages_seconds"].items()]
-    lines += ["", f"bare jieba.lcut: {r['bare_jieba']['chars_per_second']:,} chars/s "
-              f"on {r['batch']['bytes'] / 1e6:.1f} MB ({r['batch']['files']} files)", "",
-              "classify                      chars/s   ratio to jieba   peak MB"]
+    bare = (f"bare jieba.lcut: {r['bare_jieba']['chars_per_second']:,} chars/s, bare rjieba.cut: "
+            f"{r['bare_rjieba']['chars_per_second']:,} chars/s on {r['batch']['bytes'] / 1e6:.1f} MB "
+            f"({r['batch']['files']} files)")
+    lines += ["", bare, "",
+              "classify                      chars/s  ratio to jieba  to rjieba   peak MB"]
     for k, v in r["classify"].items():
         lines.append(f"  {k:<26}{v['chars_per_second']:>10,}{v['ratio_to_bare_jieba']:>12.2f}"
-                     f"{v['peak_memory_mb']:>12}")
+                     f"{v['ratio_to_bare_rjieba']:>11.2f}{v['peak_memory_mb']:>10}")
     lines += ["", f"--jobs 2 speed-up (fast model): {r['classify']['fast_jobs2']['speedup_over_jobs1']:.2f}x",
-              f"whole pipeline (no setup, no notebooks): {r['pipeline']['total_seconds']:.1f} s"]
+              f"whole pipeline (python -m research pipeline): {r['pipeline']['total_seconds']:.1f} s, "
+              f"peak {r['pipeline']['peak_memory_mb']} MB"]
     lines += [f"  {k:<36}{v:>8.2f}" for k, v in r["pipeline"]["steps"].items()]
     return "\n".join(lines)
 

@@ -100,6 +100,30 @@ def _notebooks(args) -> int:
     return 0
 
 
+#: What ``python -m research pipeline`` (and ``make pipeline``) runs: raw seeds to every table
+#: and figure.  One process, so each library is imported once rather than once per step.
+PIPELINE = (("corpus", "build"), ("annotations", "check"), ("topics", "coverage"),
+            ("topics", "fit", "--jobs", "2"), ("topics", "fit", "--seeded", "--jobs", "2"),
+            ("train", "--jobs", "2"), ("report", "--lang", "both"))
+
+
+def _pipeline(args) -> int:
+    import time
+
+    parser = build_parser()
+    total = time.perf_counter()
+    for step in PIPELINE:
+        print(f"== python -m research {' '.join(step)}", flush=True)
+        start = time.perf_counter()
+        step_args = parser.parse_args(list(step))
+        status = step_args.func(step_args)
+        print(f"== {' '.join(step)}: {time.perf_counter() - start:.2f} s", flush=True)
+        if status:
+            return status
+    print(f"== pipeline: {time.perf_counter() - total:.2f} s", flush=True)
+    return 0
+
+
 def _k_value(text: str) -> str:
     if text == "auto" or (text.isdigit() and 2 <= int(text) <= 60):
         return text
@@ -177,6 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--jobs", type=int, default=2,
                         help="processes for --lang both (default 2)")
     report.set_defaults(func=_report)
+
+    pipeline = commands.add_parser(
+        "pipeline", help="every step from raw seeds to tables and figures, in order",
+        description="Runs, in one process: " + "; ".join(" ".join(s) for s in PIPELINE) + ".")
+    pipeline.set_defaults(func=_pipeline)
 
     notebooks = commands.add_parser("notebooks", help="execute notebooks/NN_*.ipynb top to bottom")
     notebooks.add_argument("--out", metavar="DIR",

@@ -8,6 +8,7 @@ temporary file that replaces the output only when the run succeeds.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sys
@@ -58,15 +59,20 @@ class Labelled:
     doc_id: str
     rows: list[dict] = field(default_factory=list)
     error: str = ""
+    summary: str = ""  # the per-label shares printed for the document
+    rendered: str = ""  # the rows as output text (CSV lines or JSON objects), when asked for
 
 
 _MODEL = {}
 
 
-def _init_worker(model_path):
-    from research.classify.model_io import load_model
+def _init_worker(model_path, model=None, out_format=None, columns=(), keep_rows=True):
+    """Per process: the model (inherited when the pool forks, else loaded) and how to render."""
+    if model is None:
+        from research.classify.model_io import load_model
 
-    _MODEL["model"] = load_model(model_path)
+        model = load_model(model_path)
+    _MODEL.update(model=model, out_format=out_format, columns=list(columns), keep_rows=keep_rows)
 
 
 def label_document(path: Path, doc_id: str, model=None) -> Labelled:
@@ -100,27 +106,50 @@ def _ordered(classes: list[str]) -> list[str]:
     return [c for c in codebook.codes() if c in classes]
 
 
-def _label_job(job):
-    return label_document(*job)
+def _label_job(job) -> Labelled:
+    """Label one document, summarise it and render its rows where it was labelled (in a worker
+    process, so that the parent only writes text)."""
+    doc = label_document(*job)
+    if doc.error:
+        return doc
+    doc.summary = format_summary(doc, summarize(doc.rows, _ordered(list(_MODEL["model"].classes_))))
+    if _MODEL.get("out_format"):
+        doc.rendered = render_rows(doc.rows, _MODEL["out_format"], _MODEL["columns"])
+    if not _MODEL.get("keep_rows", True):
+        doc.rows = []
+    return doc
 
 
-def labelled_documents(paths: list[Path], model_path=None, jobs: int = 1, model=None) -> Iterator[Labelled]:
-    """Labelled documents in input order, computed in ``jobs`` processes."""
+def labelled_documents(paths: list[Path], model_path=None, jobs: int = 1, model=None,
+                       out_format: str | None = None, columns=(), keep_rows: bool = True
+                       ) -> Iterator[Labelled]:
+    """Labelled documents in input order, computed in ``jobs`` processes.  With ``out_format``
+    ("csv" or "json") each also carries its rows rendered in ``columns``; ``keep_rows=False``
+    then drops the row dicts, which saves passing them between processes."""
     taken: set[str] = set()
     work = [(p, doc_id_for(p, taken)) for p in paths]
+    setup = (model_path, model, out_format, tuple(columns), keep_rows)
     if jobs <= 1 or len(work) <= 1:
-        if model is not None:
-            _MODEL["model"] = model
-        else:
-            _init_worker(model_path)
+        _init_worker(*setup)
         for job in progress(work, desc="documents"):
             yield _label_job(job)
         return
     import multiprocessing as mp
 
-    ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_path,)) as pool:
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    if method == "spawn":  # the model cannot be inherited: each worker loads it
+        setup = (model_path, None, *setup[2:])
+    with mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=setup) as pool:
         yield from progress(pool.imap(_label_job, work, chunksize=1), total=len(work), desc="documents")
+
+
+def render_rows(rows: list[dict], out_format: str, columns: list[str]) -> str:
+    """Rows as CSV lines (no header) or as JSON objects separated by ",\n" (no brackets)."""
+    if out_format == "csv":
+        buffer = io.StringIO()
+        csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n").writerows(rows)
+        return buffer.getvalue()
+    return ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
 
 
 def summarize(rows: list[dict], classes: list[str]) -> dict:
@@ -159,15 +188,18 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
     if out_path and out_path.suffix.lower() not in (".csv", ".json"):
         raise ResearchError(f"{out_path}: output must end in .csv or .json")
     skipped, done, pending = [], 0, []
+    out_format = out_path.suffix.lower()[1:] if out_path else None
+    documents = labelled_documents(paths, model_path, jobs, model=model, out_format=out_format,
+                                   columns=columns, keep_rows=bool(suggest))
     with _Writer(out_path, columns) as writer:
-        for doc in labelled_documents(paths, model_path, jobs, model=model):
+        for doc in documents:
             if doc.error:
                 print(f"error: {doc.error} (skipped)", file=sys.stderr)
                 skipped.append(doc.path)
                 continue
             done += 1
-            writer.write(doc.rows)
-            print(format_summary(doc, summarize(doc.rows, classes)), file=stream)
+            writer.write(doc.rendered)
+            print(doc.summary, file=stream)
             if suggest:
                 pending.extend(doc.rows)
         if not done:
@@ -200,15 +232,15 @@ class _Writer:
             self.handle.write("[")
         return self
 
-    def write(self, rows: list[dict]) -> None:
-        if self.path is None:
+    def write(self, rendered: str) -> None:
+        """Append one document's rows, as :func:`render_rows` gave them."""
+        if self.path is None or not rendered:
             return
-        if self.csv is not None:
-            self.csv.writerows(rows)
-            return
-        for row in rows:
-            self.handle.write(("\n" if self.first else ",\n") + json.dumps(row, ensure_ascii=False))
+        if self.csv is None:
+            self.handle.write(("\n" if self.first else ",\n") + rendered)
             self.first = False
+        else:
+            self.handle.write(rendered)
 
     def __exit__(self, kind, value, tb):
         if self.path is None:

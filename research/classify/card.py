@@ -43,7 +43,8 @@ def model_card(m: dict) -> str:
         "",
         "## Model",
         "One scikit-learn `Pipeline` on raw strings: jieba with the project's domain dictionary",
-        "(segmentation runs once per paragraph), TF-IDF over word uni- and bigrams and character",
+        "(run on rjieba, the compiled jieba-rs, whose words the tests check against `jieba.lcut`;",
+        "segmentation runs once per paragraph), TF-IDF over word uni- and bigrams and character",
         "2–3-grams, TF-IDF over the section-path words, the area its headings name, counts of",
         "each label's codebook terms, optionally multilingual sentence embeddings, and a linear",
         f"classifier. Chosen hyper-parameters: `{m['chosen_params']}`.",
@@ -80,7 +81,8 @@ def model_card(m: dict) -> str:
         "",
         "Speed (machine-dependent, so not part of this card's regenerated numbers): `make bench`",
         "writes `benchmarks/results.json`, with `classify` throughput of both model files against",
-        "bare jieba on the same text; the README's performance section quotes it.",
+        "bare `jieba.lcut` and bare `rjieba` on the same text; the README's performance section",
+        "quotes it.",
         "",
     ]
     if m["learning_curve"]:

@@ -1,13 +1,19 @@
 """Word segmentation with jieba and the project's domain dictionary.
 
-:class:`Tokenizer` is a small picklable callable (it holds only its parameters; the jieba
-instance is rebuilt lazily), so it can sit inside a scikit-learn pipeline saved with skops.
+Segmentation runs on ``rjieba``, the Python binding of jieba-rs: jieba's algorithm (prefix
+DAG, maximum-probability route, HMM for unknown words) and its dictionary, compiled (``make
+bench`` times both).  Its tokens equal ``jieba.lcut``'s once one known difference is undone
+(jieba-rs keeps "COVID-19" or "500-600" whole where jieba splits them); ``tests/test_tokenize.py``
+checks the equality on every seed unit, section path and raw capture and on random mixed text.
+On strings of random rare characters the HMM can still break a near-tie differently.
+
+:class:`Tokenizer` is a small picklable callable (it holds only its parameters; the segmenter
+is rebuilt lazily), so it can sit inside a scikit-learn pipeline saved with skops.
 Terms that jieba's pre-split regex would break ("互联网+", "DRG/DIP") are protected first.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from functools import lru_cache
@@ -48,18 +54,47 @@ def domain_terms() -> tuple[str, ...]:
     return tuple(line.split()[0] for line in _read_list("domain_dict.txt"))
 
 
-@lru_cache(maxsize=4)
-def _jieba(user_dict: bool):
-    """A private jieba tokenizer (the global one is left alone), initialised once per process."""
-    import jieba
+@lru_cache(maxsize=None)
+def dictionary_entries() -> tuple[tuple[str, int, str], ...]:
+    """``(word, frequency, tag)`` rows of the domain dictionary (jieba's user-dictionary format)."""
+    rows = []
+    for line in _read_list("domain_dict.txt"):
+        word, freq, tag = (line.split() + ["", ""])[:3]
+        if not freq.isdigit():
+            raise ValueError(f"{DOMAIN_DICT}: {word!r} needs a frequency")
+        rows.append((word, int(freq), tag))
+    return tuple(rows)
 
-    jieba.setLogLevel(logging.WARNING)
+
+@lru_cache(maxsize=4)
+def _segmenter(user_dict: bool):
+    """jieba's default dictionary plus, optionally, the domain words; built once per process."""
+    import rjieba
+
     with _LOCK:
-        tk = jieba.Tokenizer()
-        tk.initialize()
+        seg = rjieba.Jieba()
         if user_dict:
-            tk.load_userdict(str(DOMAIN_DICT))
-    return tk
+            for word, freq, tag in dictionary_entries():
+                seg.add_word(word, freq, tag)
+    return seg
+
+
+# jieba's HMM step splits unknown non-Chinese runs with this pattern (``jieba.finalseg.re_skip``);
+# jieba-rs's equivalent is looser and keeps "COVID-19", "ab-cd" or "1.2.3" as one token.
+_JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+
+
+def _as_jieba(seg, words: list[str]) -> list[str]:
+    """Undo jieba-rs's looser split of unknown ASCII runs, so tokens equal ``jieba.lcut``'s."""
+    if all(not w.isascii() or w.isalnum() or len(w) == 1 for w in words):
+        return words
+    out = []
+    for w in words:
+        if w.isascii() and len(w) > 1 and not w.isalnum() and not w.isspace() and not seg.has_word(w):
+            out.extend(x for x in _JIEBA_SKIP.split(w) if x)
+        else:
+            out.append(w)
+    return out
 
 
 class Tokenizer:
@@ -82,17 +117,17 @@ class Tokenizer:
 
     def cut(self, text: str) -> list[str]:
         """All jieba words of ``text``, special terms kept whole, nothing filtered."""
-        tk = _jieba(self.user_dict)
+        seg = _segmenter(self.user_dict)
         out: list[str] = []
         pattern = _special_pattern() if self.user_dict else None
         pos = 0
         if pattern is not None:
             for m in pattern.finditer(text):
                 if m.start() > pos:
-                    out.extend(tk.lcut(text[pos:m.start()]))
+                    out.extend(_as_jieba(seg, seg.cut(text[pos:m.start()])))
                 out.append(m.group(0))
                 pos = m.end()
-        out.extend(tk.lcut(text[pos:]))
+        out.extend(_as_jieba(seg, seg.cut(text[pos:])))
         return out
 
     def __call__(self, text: str) -> list[str]:
