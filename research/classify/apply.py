@@ -139,8 +139,14 @@ def labelled_documents(paths: list[Path], model_path=None, jobs: int = 1, model=
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     if method == "spawn":  # the model cannot be inherited: each worker loads it
         setup = (model_path, None, *setup[2:])
-    with mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=setup) as pool:
-        yield from progress(pool.imap(_label_job, work, chunksize=1), total=len(work), desc="documents")
+    import gc
+
+    gc.freeze()  # forked workers then share the parent's objects instead of copying them on write
+    try:
+        with mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=setup) as pool:
+            yield from progress(pool.imap(_label_job, work, chunksize=1), total=len(work), desc="documents")
+    finally:
+        gc.unfreeze()
 
 
 def render_rows(rows: list[dict], out_format: str, columns: list[str]) -> str:

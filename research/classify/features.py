@@ -99,7 +99,7 @@ class Segment(BaseEstimator, TransformerMixin):
 def body_words(doc: Doc) -> list[str]:
     """Word unigrams and bigrams of the paragraph."""
     words = doc.body_words
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return words + list(map("{} {}".format, words, words[1:]))
 
 
 def path_words(doc: Doc) -> list[str]:
@@ -138,15 +138,18 @@ class CodebookTerms(BaseEstimator, TransformerMixin):
         counts = np.zeros((len(X), 2 * n))
         paths: dict[str, np.ndarray] = {}
         for i, doc in enumerate(X):
-            for m in pattern.finditer(doc.body):
-                counts[i, owner[m.group(0)]] += 1
+            counts[i, :n] = self._count(pattern, owner, doc.body, n)
             if doc.path not in paths:
-                row = np.zeros(n)
-                for m in pattern.finditer(doc.path):
-                    row[owner[m.group(0)]] += 1
-                paths[doc.path] = row
+                paths[doc.path] = self._count(pattern, owner, doc.path, n)
             counts[i, n:] = paths[doc.path]
         return sparse.csr_matrix(np.log1p(counts) * self.weight)
+
+    @staticmethod
+    def _count(pattern, owner, text: str, n: int) -> list[int]:
+        row = [0] * n
+        for term in pattern.findall(text):
+            row[owner[term]] += 1
+        return row
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"terms_body_{c}" for c in self.codes_] + [f"terms_path_{c}" for c in self.codes_])

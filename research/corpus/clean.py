@@ -142,6 +142,8 @@ def traditional_share(text: str, sample: int = 4000) -> float:
     if not chunk:
         return 0.0
     converted = to_simplified(chunk)
+    if converted == chunk:
+        return 0.0
     if len(converted) != len(chunk):  # a one-to-many conversion: compare character sets
         return len(set(chunk) - set(converted)) / len(set(chunk))
     return sum(a != b for a, b in zip(chunk, converted)) / len(chunk)

@@ -80,14 +80,14 @@ def _segmenter(user_dict: bool):
 
 
 # jieba's HMM step splits unknown non-Chinese runs with this pattern (``jieba.finalseg.re_skip``);
-# jieba-rs's equivalent is looser and keeps "COVID-19", "ab-cd" or "1.2.3" as one token.
+# jieba-rs's equivalent is looser and keeps "COVID-19", "ab-cd" or "1.2.3" as one token.  Only a
+# text where a letter or digit touches one of the symbols jieba keeps inside a run can differ.
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+_MAY_DIFFER = re.compile(r"[a-zA-Z0-9][+#&._%-]|[+#&._%-][a-zA-Z0-9]")
 
 
 def _as_jieba(seg, words: list[str]) -> list[str]:
     """Undo jieba-rs's looser split of unknown ASCII runs, so tokens equal ``jieba.lcut``'s."""
-    if all(not w.isascii() or w.isalnum() or len(w) == 1 for w in words):
-        return words
     out = []
     for w in words:
         if w.isascii() and len(w) > 1 and not w.isalnum() and not w.isspace() and not seg.has_word(w):
@@ -95,6 +95,11 @@ def _as_jieba(seg, words: list[str]) -> list[str]:
         else:
             out.append(w)
     return out
+
+
+def _cut(seg, text: str) -> list[str]:
+    words = seg.cut(text)
+    return _as_jieba(seg, words) if _MAY_DIFFER.search(text) else words
 
 
 class Tokenizer:
@@ -124,25 +129,24 @@ class Tokenizer:
         if pattern is not None:
             for m in pattern.finditer(text):
                 if m.start() > pos:
-                    out.extend(_as_jieba(seg, seg.cut(text[pos:m.start()])))
+                    out.extend(_cut(seg, text[pos:m.start()]))
                 out.append(m.group(0))
                 pos = m.end()
-        out.extend(_as_jieba(seg, seg.cut(text[pos:])))
+        out.extend(_cut(seg, text[pos:]))
         return out
 
     def __call__(self, text: str) -> list[str]:
+        words = self.cut(text)
         keep = _keep_cache(self.stop, self.min_len)
-        out = []
-        for w in self.cut(text):
-            ok = keep.get(w)
-            if ok is None:
-                if len(keep) > 500_000:  # bound the memo: memory stays flat on huge corpora
-                    keep.clear()
-                drop = stopwords(self.stop) if self.stop else frozenset()
-                ok = keep[w] = (len(w) >= self.min_len and bool(_TOKEN_OK.search(w)) and w not in drop)
-            if ok:
-                out.append(w)
-        return out
+        new = set(words).difference(keep)
+        if new:
+            if len(keep) > 500_000:  # bound the memo: memory stays flat on huge corpora
+                keep.clear()
+                new = set(words)
+            drop = stopwords(self.stop) if self.stop else frozenset()
+            for w in new:
+                keep[w] = len(w) >= self.min_len and bool(_TOKEN_OK.search(w)) and w not in drop
+        return [w for w in words if keep[w]]
 
     def __repr__(self) -> str:
         return f"Tokenizer(user_dict={self.user_dict}, stop={self.stop!r}, min_len={self.min_len})"
