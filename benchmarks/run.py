@@ -64,7 +64,7 @@ def stage_times() -> dict:
         if model == "fast":
             metrics = json.loads((paths.MODELS / "metrics.json").read_text())
             params = metrics["fast_model"]["chosen_params"]
-        out[name], _ = timed(lambda: build_pipeline(params).fit(inputs, gold.label), repeat=1)
+        out[name], _ = timed(lambda params=params: build_pipeline(params).fit(inputs, gold.label), repeat=1)
     from research.classify.model_io import load_model
 
     out["load_fast_model"], fast = timed(lambda: load_model("fast"))
@@ -116,7 +116,9 @@ def bare_segmenters(folder: Path) -> dict:
 
 
 def run_measured(cmd: list[str], env=None) -> tuple[float, int, subprocess.CompletedProcess]:
-    """Wall time and peak resident memory (process tree, sampled every 20 ms) of a command."""
+    """Wall time and peak resident memory of a command: the RSS of its process tree summed,
+    sampled every 20 ms (pages forked workers share with their parent count once per process,
+    so this is an upper bound)."""
     import psutil
 
     start = time.perf_counter()
@@ -147,14 +149,35 @@ def run_measured(cmd: list[str], env=None) -> tuple[float, int, subprocess.Compl
     return seconds, peak, result
 
 
-def classify_throughput(folder: Path, chars: int, model: str, jobs: int, tmp: Path) -> dict:
+def classify_throughput(folder: Path, chars: int, model: str, jobs: int, tmp: Path,
+                        repeat: int = 1) -> dict:
+    """``python -m research classify`` over a folder: best wall time of ``repeat`` runs (the
+    machine is shared, so single runs are noisy) and the highest peak memory."""
     cmd = [sys.executable, "-m", "research", "classify", str(folder), "--jobs", str(jobs),
            "--out", str(tmp / f"out_{model}_{jobs}.csv")]
     if model == "fast":
         cmd += ["--model", "fast"]
-    seconds, peak, _ = run_measured(cmd)
-    return {"model": model, "jobs": jobs, "chars": chars, "seconds": round(seconds, 2),
+    runs = [run_measured(cmd)[:2] for _ in range(repeat)]
+    seconds, peak = min(r[0] for r in runs), max(r[1] for r in runs)
+    return {"model": model, "jobs": jobs, "chars": chars, "seconds": round(seconds, 2), "runs": repeat,
             "chars_per_second": round(chars / seconds), "peak_memory_mb": round(peak / 2**20)}
+
+
+def scaling(tmp: Path, full: dict) -> dict:
+    """One process on a quarter of the batch against the whole batch.  Time = start-up +
+    chars / marginal throughput: the two runs give both, and the peak memory of each."""
+    from research.corpus.reader import read_document
+
+    quarter = tmp / "batch_quarter"
+    make_batch(quarter, BATCH_MB / 4)
+    chars = sum(len(read_document(p)) for p in quarter.iterdir())
+    part = classify_throughput(quarter, chars, "fast", 1, tmp, repeat=2)
+    per_char = (full["seconds"] - part["seconds"]) / (full["chars"] - part["chars"])
+    return {"quarter_batch": part,
+            "full_batch": {k: full[k] for k in ("chars", "seconds", "chars_per_second", "peak_memory_mb")},
+            "marginal_chars_per_second": round(1 / per_char),
+            "startup_seconds": round(part["seconds"] - per_char * part["chars"], 2),
+            "memory_ratio_full_to_quarter": round(full["peak_memory_mb"] / part["peak_memory_mb"], 3)}
 
 
 def pipeline_time(tmp: Path) -> dict:
@@ -163,10 +186,10 @@ def pipeline_time(tmp: Path) -> dict:
     import re
 
     env = dict(os.environ, RESEARCH_WORKDIR=str(tmp / "work"))
-    seconds, peak, result = run_measured([sys.executable, "-m", "research", "pipeline"], env=env)
+    seconds, _, result = run_measured([sys.executable, "-m", "research", "pipeline"], env=env)
     steps = {m[1]: float(m[2]) for m in re.finditer(r"^== (.+): ([\d.]+) s$", result.stdout, re.MULTILINE)}
     steps.pop("pipeline", None)
-    return {"steps": steps, "total_seconds": round(seconds, 2), "peak_memory_mb": round(peak / 2**20)}
+    return {"steps": steps, "total_seconds": round(seconds, 2)}
 
 
 def main() -> None:
@@ -190,13 +213,20 @@ def main() -> None:
         for model, jobs, folder, ref in (("fast", 1, big, bare_big), ("fast", 2, big, bare_big),
                                          ("default", 1, small, bare_small)):
             print(f"classify --model {model} --jobs {jobs} ...", flush=True)
-            row = classify_throughput(folder, ref["jieba"]["chars"], model, jobs, tmp)
+            row = classify_throughput(folder, ref["jieba"]["chars"], model, jobs, tmp,
+                                      repeat=2 if model == "fast" else 1)
             for name in ("jieba", "rjieba"):
                 row[f"ratio_to_bare_{name}"] = round(row["chars_per_second"] / ref[name]["chars_per_second"], 3)
             classify[f"{model}_jobs{jobs}"] = row
         classify["fast_jobs2"]["speedup_over_jobs1"] = round(
             classify["fast_jobs2"]["chars_per_second"] / classify["fast_jobs1"]["chars_per_second"], 3)
         results["classify"] = classify
+        print("classify --model fast on a quarter of the batch (scaling) ...", flush=True)
+        results["scaling"] = sc = scaling(tmp, classify["fast_jobs1"])
+        # the start-up (imports, model loading) runs once before the workers fork
+        classify["fast_jobs2"]["speedup_after_startup"] = round(
+            (classify["fast_jobs1"]["seconds"] - sc["startup_seconds"])
+            / (classify["fast_jobs2"]["seconds"] - sc["startup_seconds"]), 3)
         print("whole pipeline from raw seeds ...", flush=True)
         results["pipeline"] = pipeline_time(tmp)
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
@@ -214,9 +244,16 @@ def table(r: dict) -> str:
     for k, v in r["classify"].items():
         lines.append(f"  {k:<26}{v['chars_per_second']:>10,}{v['ratio_to_bare_jieba']:>12.2f}"
                      f"{v['ratio_to_bare_rjieba']:>11.2f}{v['peak_memory_mb']:>10}")
-    lines += ["", f"--jobs 2 speed-up (fast model): {r['classify']['fast_jobs2']['speedup_over_jobs1']:.2f}x",
-              f"whole pipeline (python -m research pipeline): {r['pipeline']['total_seconds']:.1f} s, "
-              f"peak {r['pipeline']['peak_memory_mb']} MB"]
+    sc = r["scaling"]
+    scale = (f"one process, 1/4 and all of the batch: {sc['startup_seconds']:.1f} s start-up + "
+             f"{sc['marginal_chars_per_second']:,} chars/s; peak memory "
+             f"{sc['quarter_batch']['peak_memory_mb']} -> {sc['full_batch']['peak_memory_mb']} MB")
+    whole = f"whole pipeline (python -m research pipeline): {r['pipeline']['total_seconds']:.1f} s"
+    j2 = r["classify"]["fast_jobs2"]
+    speedup = (f"--jobs 2 speed-up (fast model): {j2['speedup_over_jobs1']:.2f}x "
+               f"({j2['speedup_after_startup']:.2f}x after the start-up)")
+    lines += ["", speedup,
+              scale, whole]
     lines += [f"  {k:<36}{v:>8.2f}" for k, v in r["pipeline"]["steps"].items()]
     return "\n".join(lines)
 
