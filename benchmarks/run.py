@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BATCH_MB = 20
-SLOW_BATCH_MB = 1  # the embedding model is ~10x slower: measured on a smaller batch
+SLOW_BATCH_MB = 1  # the embedding model is far slower: measured on a smaller batch
 
 
 def timed(fn, repeat: int = 3):

@@ -74,7 +74,7 @@ def train(extra: list[str | Path] = (), out: Path = paths.MODELS, quick: bool = 
           jobs: int = 2) -> dict:
     """Evaluate by nested leave-one-city-out CV, then fit on everything and save two models:
     the nested-CV choice (``classifier.skops``) and the best grid point without sentence
-    embeddings or character n-grams (``classifier-fast.skops``, about ten times faster)."""
+    embeddings or character n-grams (``classifier-fast.skops``, much faster: see ``make bench``)."""
     from research.classify.baselines import seeded_lda_predictions
 
     data = training_data(extra)
