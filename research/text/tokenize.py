@@ -138,15 +138,16 @@ class Tokenizer:
     def __call__(self, text: str) -> list[str]:
         words = self.cut(text)
         keep = _keep_cache(self.stop, self.min_len)
-        new = set(words).difference(keep)
-        if new:
+        for w in set(words).difference(keep):
             if len(keep) > 500_000:  # bound the memo: memory stays flat on huge corpora
                 keep.clear()
-                new = set(words)
-            drop = stopwords(self.stop) if self.stop else frozenset()
-            for w in new:
-                keep[w] = len(w) >= self.min_len and bool(_TOKEN_OK.search(w)) and w not in drop
-        return [w for w in words if keep[w]]
+            keep[w] = self._keeps(w)
+        get = keep.get  # (a word another thread's clear() removed is decided again)
+        return [w for w in words if get(w) or (get(w) is None and self._keeps(w))]
+
+    def _keeps(self, word: str) -> bool:
+        drop = stopwords(self.stop) if self.stop else frozenset()
+        return len(word) >= self.min_len and bool(_TOKEN_OK.search(word)) and word not in drop
 
     def __repr__(self) -> str:
         return f"Tokenizer(user_dict={self.user_dict}, stop={self.stop!r}, min_len={self.min_len})"
