@@ -130,3 +130,17 @@ def test_classify_each_seed_and_suggest(tmp_path, units):
 
     extra = read_extra(suggest)
     assert len(extra) == len(rows) and set(extra.label) <= set(codebook.codes())
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_classify_gives_the_same_file_and_summary_with_one_or_two_processes(tmp_path, suffix):
+    seeds = sorted(paths.SEEDS.glob("*.txt"))
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"labels_{jobs}{suffix}"
+        result = run_cli("classify", *seeds, "--out", out, "--model", "fast", "--jobs", jobs)
+        assert result.returncode == 0, result.stderr
+        outputs.append((out.read_bytes(), result.stdout))
+    assert outputs[0] == outputs[1]
+    if suffix == ".json":
+        assert len(json.loads(outputs[0][0])) > 250

@@ -56,3 +56,14 @@ def test_every_command_has_help():
         out = subprocess.run([sys.executable, "-m", "research", *argv], capture_output=True, text=True)
         assert out.returncode == 0, (argv, out.stderr)
         assert "usage:" in out.stdout
+
+
+def test_pipeline_steps_are_commands_in_dependency_order():
+    from research.cli import PIPELINE, build_parser
+
+    parser = build_parser()
+    for step in PIPELINE:
+        assert callable(parser.parse_args(list(step)).func), step
+    commands = [step[0] for step in PIPELINE]
+    assert commands[0] == "corpus" and commands[-1] == "report"
+    assert max(i for i, c in enumerate(commands) if c == "topics") < commands.index("train")
