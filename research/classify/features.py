@@ -136,7 +136,7 @@ class CodebookTerms(BaseEstimator, TransformerMixin):
         pattern, owner = _terms_pattern(tuple(tuple(t) for t in self.terms_))
         n = len(self.terms_)
         counts = np.zeros((len(X), 2 * n))
-        paths: dict[str, np.ndarray] = {}
+        paths: dict[str, list[int]] = {}
         for i, doc in enumerate(X):
             counts[i, :n] = self._count(pattern, owner, doc.body, n)
             if doc.path not in paths:

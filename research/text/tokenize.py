@@ -48,10 +48,9 @@ def special_terms() -> tuple[str, ...]:
     return tuple(sorted(_read_list("special_terms.txt"), key=len, reverse=True))
 
 
-@lru_cache(maxsize=None)
 def domain_terms() -> tuple[str, ...]:
     """Words of the project's domain dictionary."""
-    return tuple(line.split()[0] for line in _read_list("domain_dict.txt"))
+    return tuple(word for word, _, _ in dictionary_entries())
 
 
 @lru_cache(maxsize=None)
