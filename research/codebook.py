@@ -1,4 +1,8 @@
-"""The codebook's machine-readable twin (``research/codebook.yaml``): codes, names, seed terms."""
+"""The codebook's machine-readable twin (``research/codebook.yaml``): codes, names, term lists.
+
+``terms`` were read off the seed plans (in-sample vocabulary); ``national_terms`` come only from the
+framework's national wording, so a model evaluated on the seeds may use them without leakage.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ class Label:
     short_en: str
     short_zh: str
     terms: tuple[str, ...]
+    national_terms: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -26,7 +31,8 @@ def labels() -> tuple[Label, ...]:
     """The eight labels in the framework's order (multi_tier … service, then other)."""
     data = yaml.safe_load(paths.CODEBOOK.read_text(encoding="utf-8"))
     return tuple(Label(code=d["code"], framework=str(d["framework"]), zh=d["zh"], en=d["en"],
-                       short_en=d["short_en"], short_zh=d["short_zh"], terms=tuple(d["terms"]))
+                       short_en=d["short_en"], short_zh=d["short_zh"], terms=tuple(d["terms"]),
+                       national_terms=tuple(d.get("national_terms", ())))
                  for d in data["labels"])
 
 

@@ -2,7 +2,9 @@
 
 Documents are read, cleaned and segmented with the corpus code, then labelled; rows are
 written as each document finishes (memory stays flat in the number of documents) to a
-temporary file that replaces the output only when the run succeeds.
+temporary file that replaces the output only when the run succeeds.  With ``--out FILE`` the
+spans the cleaner removed are written beside it, to ``FILE.dropped.csv`` (one row per span:
+document, line, column, rule, text), so that a user can audit what was removed and why.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Labelled:
     error: str = ""
     summary: str = ""  # the per-label shares printed for the document
     rendered: str = ""  # the rows as output text (CSV lines or JSON objects), when asked for
+    dropped: list[dict] = field(default_factory=list)  # spans the cleaner removed
 
 
 _MODEL = {}
@@ -79,7 +82,7 @@ def label_document(path: Path, doc_id: str, model=None) -> Labelled:
     """Read, clean, segment and label one document (never raises for bad input)."""
     model = model or _MODEL["model"]
     try:
-        doc, _ = process_document(path, doc_id)
+        doc, report = process_document(path, doc_id)
     except InputError as err:
         return Labelled(path, doc_id, error=str(err))
     except (OSError, ValueError, UnicodeError) as err:
@@ -97,7 +100,8 @@ def label_document(path: Path, doc_id: str, model=None) -> Labelled:
                "n_chars": unit.n_chars, "label": classes[first], "second_label": classes[second]}
         row.update(zip(columns, probs))
         rows.append(row)
-    return Labelled(path, doc_id, rows)
+    dropped = [{"document": str(path), **d} for d in report["dropped"]]
+    return Labelled(path, doc_id, rows, dropped=dropped)
 
 
 def _ordered(classes: list[str]) -> list[str]:
@@ -197,7 +201,8 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
     out_format = out_path.suffix.lower()[1:] if out_path else None
     documents = labelled_documents(paths, model_path, jobs, model=model, out_format=out_format,
                                    columns=columns, keep_rows=bool(suggest))
-    with _Writer(out_path, columns) as writer:
+    dropped_path = dropped_file(out_path) if out_path else None
+    with _Writer(out_path, columns) as writer, _Writer(dropped_path, DROPPED_COLUMNS) as drops:
         for doc in documents:
             if doc.error:
                 print(f"error: {doc.error} (skipped)", file=sys.stderr)
@@ -205,6 +210,7 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
                 continue
             done += 1
             writer.write(doc.rendered)
+            drops.write(render_rows(doc.dropped, "csv", DROPPED_COLUMNS))
             print(doc.summary, file=stream)
             if suggest:
                 pending.extend(doc.rows)
@@ -216,6 +222,14 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
         print(f"error: {len(skipped)} of {len(paths)} documents skipped", file=sys.stderr)
         return EXIT_SKIPPED
     return 0
+
+
+DROPPED_COLUMNS = ["document", "doc_id", "line", "column", "rule", "chars", "text"]
+
+
+def dropped_file(out: Path) -> Path:
+    """Where ``classify --out FILE`` lists the removed spans: ``FILE.dropped.csv``."""
+    return out.with_name(out.stem + ".dropped.csv")
 
 
 class _Writer:

@@ -1,4 +1,9 @@
-"""Build the corpus: read, clean and segment every seed document, write units and tables."""
+"""Build the corpus: read, clean and segment every seed document, write units and tables.
+
+Outputs: ``units.csv``, ``tables.csv`` (indicator tables), ``table_cells.csv`` (every table of
+any width, one cell a row), ``dropped.csv`` (every span the cleaner removed, with its rule) and
+``cleaning_report.json``.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from research.errors import InputError
 UNIT_COLUMNS = ["doc_id", "city", "unit_id", "order", "section_path", "part", "text", "n_chars"]
 TABLE_COLUMNS = ["doc_id", "city", "table", "caption", "row", "dimension", "indicator",
                  "value_2020", "target_2025", "kind"]
+CELL_COLUMNS = ["doc_id", "city", "table", "caption", "row", "column", "value"]
+DROPPED_COLUMNS = ["doc_id", "line", "column", "rule", "chars", "text"]
 
 
 def read_manifest(path: Path = paths.MANIFEST) -> pd.DataFrame:
@@ -29,12 +36,27 @@ def read_manifest(path: Path = paths.MANIFEST) -> pd.DataFrame:
 
 
 def process_document(path: str | Path, doc_id: str) -> tuple[Segmented, dict]:
-    """Read, clean and segment one document; return it and its cleaning report."""
+    """Read, clean and segment one document; return it and its cleaning report (a dict whose
+    ``"dropped"`` entry lists every removed span as rows of ``dropped.csv``)."""
     text, report = clean_text(read_document(path))
     doc = segment(text, doc_id)
     if not doc.units:
         raise InputError(f"{path}: no paragraph of body text found after cleaning")
-    return doc, report.as_dict()
+    return doc, {**report.as_dict(), "dropped": report.dropped_rows(doc_id)}
+
+
+def table_rows(doc: Segmented, city: str = "") -> tuple[list[dict], list[dict]]:
+    """Rows of ``tables.csv`` (indicator tables) and ``table_cells.csv`` (every table)."""
+    tidy, cells = [], []
+    for t_index, table in enumerate(doc.tables, 1):
+        for r_index, record in enumerate(table.tidy(), 1):
+            tidy.append({"doc_id": doc.doc_id, "city": city, "table": t_index,
+                         "caption": table.caption, "row": r_index, **record})
+        for r_index, record in enumerate(table.records(), 1):
+            cells.extend({"doc_id": doc.doc_id, "city": city, "table": t_index,
+                          "caption": table.caption, "row": r_index, "column": column,
+                          "value": value} for column, value in record.items())
+    return tidy, cells
 
 
 def units_frame(doc: Segmented, city: str = "") -> pd.DataFrame:
@@ -54,7 +76,7 @@ def build_corpus(seeds: Path = paths.SEEDS, out: Path = paths.CORPUS) -> pd.Data
     missing = [c for c in ("file", "sha256", "doc_id", "city_pinyin") if c not in manifest.columns]
     if missing:
         raise InputError(f"{manifest_path}: missing column(s) {', '.join(missing)}")
-    units, tables, reports = [], [], {}
+    units, tables, cells, dropped, reports = [], [], [], [], {}
     for row in manifest.itertuples():
         path = Path(seeds) / row.file
         if not path.is_file():
@@ -64,16 +86,16 @@ def build_corpus(seeds: Path = paths.SEEDS, out: Path = paths.CORPUS) -> pd.Data
             raise InputError(f"{path}: checksum differs from seeds/manifest.csv (seeds are read-only)")
         doc, report = process_document(path, row.doc_id)
         units.append(units_frame(doc, row.city_pinyin))
-        for t_index, table in enumerate(doc.tables, 1):
-            for r_index, record in enumerate(table.tidy(), 1):
-                tables.append({"doc_id": row.doc_id, "city": row.city_pinyin, "table": t_index,
-                               "caption": table.caption, "row": r_index, **record})
+        tidy, table_cells = table_rows(doc, row.city_pinyin)
+        tables.extend(tidy)
+        cells.extend(table_cells)
+        dropped.extend(report.pop("dropped"))
         report.update({
             "file": row.file,
             "units": len(doc.units),
             "title": doc.title,
             "top_headings": doc.top_headings(),
-            "tables": [{"caption": t.caption, "rows": len(t.tidy()), "note": t.note}
+            "tables": [{"caption": t.caption, "rows": len(t.records()), "note": t.note}
                        for t in doc.tables],
         })
         reports[row.doc_id] = report
@@ -81,6 +103,8 @@ def build_corpus(seeds: Path = paths.SEEDS, out: Path = paths.CORPUS) -> pd.Data
     with atomic_dir(out) as tmp:
         write_csv(tmp / "units.csv", frame)
         write_csv(tmp / "tables.csv", pd.DataFrame(tables, columns=TABLE_COLUMNS))
+        write_csv(tmp / "table_cells.csv", pd.DataFrame(cells, columns=CELL_COLUMNS))
+        write_csv(tmp / "dropped.csv", pd.DataFrame(dropped, columns=DROPPED_COLUMNS))
         write_text(tmp / "cleaning_report.json",
                    json.dumps(reports, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return frame

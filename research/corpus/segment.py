@@ -133,8 +133,8 @@ def _run_in_markers(line: str, numbering: _Numbering) -> list[Marker]:
 
 def _line_heading(line: str, marker: Marker) -> tuple[str, str]:
     """Split a line that starts with a marker into (heading, body)."""
-    if not SENTENCE_PUNCT.search(line[marker.end:]) and len(line) <= 50:
-        return line, ""
+    if not re.search("[。！？；：]", line[marker.end:]) and len(line) <= 50:
+        return line, ""  # "（四）建立来源多元、稳健可持续的筹资机制": commas do not end a heading
     if marker.kind == "arabic":
         return "", line  # "1.制度体系更加完善。……" is a list item, not a heading
     m = re.search("[。！？]", line[marker.end:])
@@ -225,7 +225,10 @@ def segment(text: str, doc_id: str) -> Segmented:
             table, i = parse_table(lines, i)
             table.section_path = " > ".join(path())
             doc.tables.append(table)
-            doc.pieces.extend([table.caption, *table.cells])
+            body_cells = table.cells[:len(table.cells) - len(table.leftover)]
+            doc.pieces.extend([table.caption, *body_cells])
+            if table.leftover:  # cells that fill no row stay as text
+                add_paragraph(" ".join(table.leftover), run_in=False)
             continue
         i += 1
         first = marker_at(line, 0)

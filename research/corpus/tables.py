@@ -1,4 +1,9 @@
-"""Tables flattened into tab-led lines (one cell a line), turned back into rows."""
+"""Tables flattened into tab-led lines (one cell a line), turned back into rows.
+
+Tables of any width are kept: :meth:`Table.records` gives every complete row under the header's
+names, and :meth:`Table.tidy` the five-column indicator schema of a plan's main-indicator table.
+Cells that do not fill a last row stay as text (``Table.leftover``) and raise a warning.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +26,27 @@ class Table:
     cells: list[str] = field(default_factory=list)
     section_path: str = ""
     note: str = ""
+    leftover: list[str] = field(default_factory=list)
+
+    def columns(self) -> list[str]:
+        """Column names: the header cells, made unique ("col_N" for an empty one)."""
+        names: list[str] = []
+        for n, cell in enumerate(self.header, 1):
+            name = cell or f"col_{n}"
+            names.append(name if name not in names else f"{name}_{n}")
+        return names
+
+    def records(self) -> list[dict]:
+        """Every complete row as ``{column: value}``, whatever the table's width."""
+        names = self.columns()
+        return [dict(zip(names, row)) for row in self.rows if len(row) == len(names)]
 
     def tidy(self) -> list[dict]:
-        """Rows as dicts with COLUMNS; empty dimensions carry the one above."""
+        """Rows of an indicator table as dicts with COLUMNS (empty dimensions carry the one
+        above); [] for a table of another shape (see :meth:`records`)."""
         out, dimension = [], ""
+        if len(self.header) != len(COLUMNS):
+            return out
         for row in self.rows:
             if len(row) != len(COLUMNS):
                 continue
@@ -68,6 +90,12 @@ def parse_table(lines: list[str], start: int) -> tuple[Table, int]:
     table.header = cells[:width]
     body = cells[width:]
     table.rows = _rows(body, width)
+    if table.rows and len(table.rows[-1]) < width:
+        table.leftover = table.rows.pop()
+        from research.errors import warn
+
+        warn(f"table {table.caption!r}: {len(table.leftover)} cell(s) do not fill a row of "
+             f"{width}; kept as text")
     return table, i
 
 
