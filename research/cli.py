@@ -91,6 +91,22 @@ def _report(args) -> int:
     return 0
 
 
+def _study(args) -> int:
+    from research.study import run_study
+
+    if args.workers < 1:
+        raise ResearchError("--workers must be at least 1")
+    summary = run_study(args.paths, args.out, meta=args.meta, by=args.by, model=args.model, dask=args.dask,
+                        workers=args.workers, topics_k=args.topics_k, fit_topics=not args.no_topics,
+                        notebooks=not args.no_notebooks)
+    sources = summary["label_sources"]
+    print(f"{summary['documents']} documents, {summary['units']} units ({sources['gold']} gold, "
+          f"{sources['classifier']} classifier) in {len(summary['groups'])} groups by {summary['by']}: "
+          f"{', '.join(map(str, summary['groups']))}")
+    print(f"wrote {args.out}/: metadata.csv, corpus/, labels.csv, topics/, tables/, figures/, notebooks/, report.html")
+    return 3 if summary["skipped"] else 0
+
+
 def _notebooks(args) -> int:
     from research.notebooks import execute, notebook_files
 
@@ -195,12 +211,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser(
         "report", help="figures (PNG, PDF) and tables (CSV, LaTeX) of each city's emphasis",
-        description="Builds whatever derived data is missing first, then writes reports/.")
+        description="Reads the corpus, topic models and classifier evaluation written by the earlier "
+                    "steps (it never runs them) and writes reports/.")
     report.add_argument("--lang", choices=["en", "zh", "both"], default="en",
                         help="language of axis and label text (default en; zh files end in _zh)")
     report.add_argument("--jobs", type=int, default=2,
                         help="processes for --lang both (default 2)")
     report.set_defaults(func=_report)
+
+    study = commands.add_parser(
+        "study", help="a whole study of any collection: figures, tables, notebooks, report page",
+        description="Corpus, labels (gold where a unit has one, else the classifier), topics, emphasis "
+                    "per document and group with bootstrap intervals, an independence test, and outputs "
+                    "(tables/, figures/, notebooks/, report.html) for any files and folders. Without "
+                    "--meta, city, province, year and type are inferred and written to DIR/metadata.csv "
+                    "to correct and pass back. Exit code 0: done; 2: bad input, nothing written; 3: done, "
+                    "some documents skipped (each named).")
+    study.add_argument("paths", nargs="+", metavar="PATH", help="a document or a folder of documents")
+    study.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced when the study succeeds)")
+    study.add_argument("--meta", metavar="META.csv",
+                       help="metadata: columns file, city, province, year, type (doc_id, city_zh optional)")
+    study.add_argument("--by", choices=["city", "province", "year", "type"], default="city",
+                       help="group documents by this metadata column (default city)")
+    study.add_argument("--model", metavar="FILE", help="classifier file, or 'fast' (default: the shipped model)")
+    study.add_argument("--dask", metavar="ADDRESS",
+                       help="run the per-document stages on a Dask cluster ('local': a local cluster)")
+    study.add_argument("--workers", type=int, default=2,
+                       help="processes for topic models and a local Dask cluster (default 2)")
+    study.add_argument("--topics-k", type=_k_value, default="auto",
+                       help="number of unseeded topics, or 'auto' to choose it over a grid (default auto)")
+    study.add_argument("--no-topics", action="store_true", help="do not fit topic models (faster)")
+    study.add_argument("--no-notebooks", action="store_true", help="do not execute the notebooks")
+    study.set_defaults(func=_study)
 
     pipeline = commands.add_parser(
         "pipeline", help="every step from raw seeds to tables and figures, in order",

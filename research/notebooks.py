@@ -1,4 +1,7 @@
-"""Execute the numbered notebooks top to bottom on a fresh kernel (nbclient)."""
+"""Execute the numbered notebooks top to bottom on a fresh kernel (nbclient).
+
+Notebooks with a cell tagged ``parameters`` can be executed for any study: the values given
+are injected in a new cell after it (tagged ``injected-parameters``, as papermill does)."""
 
 from __future__ import annotations
 
@@ -15,8 +18,31 @@ def notebook_files() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def execute(path: Path, out: Path | None = None, timeout: int = TIMEOUT) -> Path:
-    """Run one notebook; write it with its outputs to ``out`` (default: in place)."""
+def _inject(notebook, parameters: dict) -> bool:
+    """Insert ``parameters`` after the cell tagged ``parameters``; False when there is none."""
+    import nbformat
+
+    for i, cell in enumerate(notebook.cells):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "# Parameters injected for this run\n" + "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
+            injected = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+            injected["id"] = "injected-parameters"
+            notebook.cells.insert(i + 1, injected)
+            return True
+    return False
+
+
+def is_parameterized(path: Path) -> bool:
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    return any("parameters" in c.get("metadata", {}).get("tags", []) for c in notebook.cells)
+
+
+def execute(path: Path, out: Path | None = None, timeout: int = TIMEOUT, parameters: dict | None = None,
+            cwd: Path | None = None) -> Path:
+    """Run one notebook (with ``parameters`` injected, working folder ``cwd``, default the
+    notebook's own); write it with its outputs to ``out`` (default: in place)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -24,8 +50,10 @@ def execute(path: Path, out: Path | None = None, timeout: int = TIMEOUT) -> Path
     from research.atomic import atomic_path
 
     notebook = nbformat.read(path, as_version=4)
+    if parameters and not _inject(notebook, parameters):
+        raise ResearchError(f"{path.name}: no cell tagged 'parameters' to inject {', '.join(parameters)} into")
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(cwd or path.parent)}})
     try:
         client.execute()
     except CellExecutionError as err:
@@ -36,3 +64,13 @@ def execute(path: Path, out: Path | None = None, timeout: int = TIMEOUT) -> Path
     with atomic_path(target) as tmp:
         nbformat.write(notebook, tmp)
     return target
+
+
+def execute_for_study(study: Path) -> list[Path]:
+    """Execute every parameterized numbered notebook for the study in ``study`` and write it
+    to ``study/notebooks/``.  The notebooks run there and are given ``study = ".."``, so the
+    folder can be moved afterwards."""
+    out = Path(study) / "notebooks"
+    out.mkdir(parents=True, exist_ok=True)
+    return [execute(path, out, parameters={"study": ".."}, cwd=out)
+            for path in notebook_files() if is_parameterized(path)]

@@ -1,7 +1,8 @@
 """``python -m research report``: every figure and table of the city-emphasis analysis.
 
-Builds whatever derived data is missing first (corpus, topic models, classifier evaluation),
-then writes figures to ``reports/figures/`` (PNG 300 dpi and PDF) and tables to
+Reads the derived data of the earlier steps (corpus, topic models, classifier evaluation) and
+fails with one line naming the missing file and the command that writes it; it never runs
+an earlier step itself.  Writes figures to ``reports/figures/`` (PNG 300 dpi and PDF) and tables to
 ``reports/tables/`` (CSV and LaTeX).  Chinese labels with ``--lang zh`` (files end in ``_zh``).
 """
 
@@ -25,12 +26,20 @@ TOPICS = paths.DATA / "topics"
 SEEDED = TOPICS / "seeded"
 
 
+#: Inputs of the report and the command that writes each.
+INPUTS = ((paths.UNITS, "corpus build"), (paths.TABLES, "corpus build"),
+          (TOPICS / "summary.json", "topics fit"), (SEEDED / "summary.json", "topics fit --seeded"),
+          (paths.MODELS / "loco_predictions.csv", "train"), (paths.MODELS / "metrics.json", "train"))
+
+
 def ensure_inputs() -> None:
-    """Build the corpus, topic models and classifier evaluation when missing."""
-    from research.corpus.build import load_units
+    """Build the corpus, both topic models and the classifier evaluation where missing.  Called
+    explicitly (by tests and scripts that want everything); the report never calls it."""
+    from research.corpus.build import build_corpus
     from research.topics.fit import fit_topics
 
-    load_units()
+    if not paths.UNITS.exists():
+        build_corpus()
     for seeded, folder in ((False, TOPICS), (True, SEEDED)):
         if not (folder / "summary.json").exists():
             fit_topics(seeded=seeded, jobs=2)
@@ -38,6 +47,23 @@ def ensure_inputs() -> None:
         from research.classify.train import train
 
         train()
+
+
+def require_inputs() -> None:
+    """Fail with one line when an input of the report is missing (no step is run from here)."""
+    from research.errors import ResearchError
+
+    for path, command in INPUTS:
+        if not Path(path).exists():
+            raise ResearchError(f"{path}: missing; run 'python -m research {command}' first")
+
+
+def city_names(lang: str) -> dict[str, str]:
+    """Display names of the seed cities, from the manifest (Chinese names in ``city_zh``)."""
+    from research.corpus.build import read_manifest
+
+    manifest = read_manifest()
+    return dict(zip(manifest.city_pinyin, manifest.city_zh if lang == "zh" else manifest.city_pinyin))
 
 
 def topic_view(units: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
@@ -59,9 +85,10 @@ def load_views() -> pd.DataFrame:
     """Corpus units with three views of their area: ``gold`` (annotation), ``classifier``
     (leave-one-city-out prediction) and ``topics`` (seeded topic model), plus probabilities."""
     from research.annotations.check import load_gold
+    from research.corpus.build import load_units
 
-    ensure_inputs()
-    units = load_gold().rename(columns={"label": "gold"})
+    require_inputs()
+    units = load_gold(units=load_units()).rename(columns={"label": "gold"})
     predictions = pd.read_csv(paths.MODELS / "loco_predictions.csv").set_index("unit_id")
     units["classifier"] = predictions.loc[units.unit_id, "predicted"].to_numpy()
     for code in codebook.codes():
@@ -97,7 +124,7 @@ def build_report(lang: str = "en", out: Path | None = None, jobs: int = 1) -> li
 
         raise ResearchError(f"unknown language {lang!r}: use en, zh or both")
     out = Path(out) if out else paths.REPORTS
-    ensure_inputs()
+    require_inputs()
     with atomic_dir(out / "figures") as figs, atomic_dir(out / "tables") as tabs:
         if jobs > 1 and len(langs) > 1:
             from concurrent.futures import ProcessPoolExecutor
@@ -116,12 +143,15 @@ def _build(lang: str, figs: Path, tabs: Path) -> list[Path]:
     written: list[Path] = []
     units = load_views()
     shares = emphasis(units)
+    cities = city_names(lang)
 
-    written += save_figure(fg.emphasis_figure(shares["gold_units"], lang), figs, f"emphasis_gold{suffix}")
-    written += save_figure(fg.emphasis_figure(shares["classifier_probability"], lang), figs,
+    written += save_figure(fg.emphasis_figure(shares["gold_units"], lang, group_names=cities), figs,
+                           f"emphasis_gold{suffix}")
+    written += save_figure(fg.emphasis_figure(shares["classifier_probability"], lang, group_names=cities), figs,
                            f"emphasis_classifier{suffix}")
     test = independence_test(contingency(units, "gold"))
-    written += save_figure(fg.residual_heatmap(test["residuals"], lang), figs, f"residuals{suffix}")
+    written += save_figure(fg.residual_heatmap(test["residuals"], lang, group_names=cities), figs,
+                           f"residuals{suffix}")
     metrics = json.loads((paths.MODELS / "metrics.json").read_text(encoding="utf-8"))
     matrix = np.array(metrics["with_context"]["confusion"]["matrix"])
     written += save_figure(fg.confusion_figure(matrix, lang), figs, f"confusion{suffix}")
@@ -136,8 +166,8 @@ def _build(lang: str, figs: Path, tabs: Path) -> list[Path]:
     seeded = json.loads((SEEDED / "summary.json").read_text(encoding="utf-8"))
     written += save_figure(fg.topic_words_figure(pd.read_csv(SEEDED / "topics.csv"), seeded["topic_labels"], lang),
                            figs, f"topic_words_seeded{suffix}")
-    written += save_figure(fg.topic_prevalence_figure(pd.read_csv(TOPICS / "city_prevalence.csv"), lang),
-                           figs, f"topic_prevalence{suffix}")
+    written += save_figure(fg.topic_prevalence_figure(pd.read_csv(TOPICS / "city_prevalence.csv"), lang,
+                                                      group_names=cities), figs, f"topic_prevalence{suffix}")
     if lang != "en":
         return written
 
@@ -168,7 +198,7 @@ def _build(lang: str, figs: Path, tabs: Path) -> list[Path]:
                           "Correlation of city-by-area shares between the three views")
     indicators = pd.read_csv(paths.TABLES, dtype=str, keep_default_na=False)
     indicators = indicators[["city", "dimension", "indicator", "value_2020", "target_2025", "kind"]]
-    written += save_table(indicators, tabs, "jinan_indicators", "Jinan's main indicators for 2025 (tidy)")
+    written += save_table(indicators, tabs, "indicators", "Indicator tables recovered from the documents (tidy)")
     written += save_table(k_table.round(4), tabs, "k_selection", "Diagnostics for the number of topics")
     written += save_table(_metrics_table(metrics), tabs, "classifier_metrics",
                           "Leave-one-city-out evaluation of the classifier and baselines")

@@ -7,7 +7,7 @@ import pandas as pd
 import matplotlib.pyplot as plt
 
 from research import codebook
-from research.report.style import city_name, label_colors, label_names
+from research.report.style import city_name, group_colors, label_colors, label_names
 
 TEXT = {
     "en": {"share": "share of units", "area": "area", "city": "city", "gold": "gold labels",
@@ -28,16 +28,22 @@ TEXT = {
 }
 
 
-def emphasis_figure(shares: pd.DataFrame, lang: str = "en", title: str = "") -> plt.Figure:
-    """Left: stacked composition per city. Right: each area's share per city with its 95% interval."""
+def emphasis_figure(shares: pd.DataFrame, lang: str = "en", title: str = "",
+                    group_names: dict[str, str] | None = None) -> plt.Figure:
+    """Left: stacked composition per group (the first column of ``shares``: city, province,
+    ...). Right: each area's share per group with its 95% interval."""
     t, names, colors = TEXT[lang], label_names(lang), label_colors()
     codes = codebook.codes()
-    cities = sorted(shares.city.unique())
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1, 1.6]})
+    by = shares.columns[0]
+    cities = sorted(shares[by].unique())
+    marks = group_colors(cities)
+    height = max(4.2, 2.4 + 0.22 * len(cities))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, height), gridspec_kw={"width_ratios": [1, 1.6]})
     bottom = np.zeros(len(cities))
+    wide = shares.pivot(index=by, columns="area", values="share").reindex(index=cities, columns=codes)
     for code in codes:
-        values = np.array([shares[(shares.city == c) & (shares.area == code)].share.item() for c in cities])
-        left.barh([city_name(c, lang) for c in cities], values, left=bottom, color=colors[code],
+        values = wide[code].to_numpy(dtype=float)
+        left.barh([city_name(c, group_names) for c in cities], values, left=bottom, color=colors[code],
                   label=names[code], edgecolor="white", linewidth=0.5)
         bottom += values
     left.set_xlim(0, 1)
@@ -47,10 +53,10 @@ def emphasis_figure(shares: pd.DataFrame, lang: str = "en", title: str = "") -> 
     offsets = np.linspace(-0.3, 0.3, len(cities))
     markers = ["o", "s", "^", "D", "v", "P", "X"]
     for j, city in enumerate(cities):
-        sub = shares[shares.city == city].set_index("area").loc[codes]
+        sub = shares[shares[by] == city].set_index("area").loc[codes]
         x = np.arange(len(codes)) + offsets[j]
         right.errorbar(x, sub.share, yerr=[sub.share - sub.ci_low, sub.ci_high - sub.share], fmt=markers[j % 7],
-                       ms=4, capsize=2, lw=0.8, label=city_name(city, lang))
+                       ms=4, capsize=2, lw=0.8, color=marks[city], label=city_name(city, group_names))
     right.set_xticks(np.arange(len(codes)), [names[c] for c in codes], rotation=30, ha="right")
     right.set_ylabel(t["share"])
     right.set_title(t["intervals"])
@@ -62,14 +68,15 @@ def emphasis_figure(shares: pd.DataFrame, lang: str = "en", title: str = "") -> 
     return fig
 
 
-def residual_heatmap(residuals: pd.DataFrame, lang: str = "en") -> plt.Figure:
-    """City-by-area adjusted standardized residuals of the chi-square test (|r| > 2 marked)."""
+def residual_heatmap(residuals: pd.DataFrame, lang: str = "en",
+                     group_names: dict[str, str] | None = None) -> plt.Figure:
+    """Group-by-area adjusted standardized residuals of the chi-square test (|r| > 2 marked)."""
     t, names = TEXT[lang], label_names(lang)
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = plt.subplots(figsize=(8, max(3.6, 1.2 + 0.35 * residuals.shape[0])))
     limit = max(3.0, float(np.nanmax(np.abs(residuals.to_numpy()))))
     image = ax.imshow(residuals.to_numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
     ax.set_xticks(range(residuals.shape[1]), [names[c] for c in residuals.columns], rotation=30, ha="right")
-    ax.set_yticks(range(residuals.shape[0]), [city_name(c, lang) for c in residuals.index])
+    ax.set_yticks(range(residuals.shape[0]), [city_name(c, group_names) for c in residuals.index])
     for i in range(residuals.shape[0]):
         for j in range(residuals.shape[1]):
             value = residuals.iat[i, j]
@@ -103,10 +110,12 @@ def topic_words_figure(topics: pd.DataFrame, labels: list[str], lang: str = "en"
     return fig
 
 
-def topic_prevalence_figure(prevalence: pd.DataFrame, lang: str = "en") -> plt.Figure:
-    """Per-city topic prevalence with 95% bootstrap intervals."""
+def topic_prevalence_figure(prevalence: pd.DataFrame, lang: str = "en",
+                            group_names: dict[str, str] | None = None) -> plt.Figure:
+    """Per-group topic prevalence with 95% bootstrap intervals."""
     t = TEXT[lang]
     cities = sorted(prevalence.city.unique())
+    marks = group_colors(cities)
     topics = sorted(prevalence.topic.unique())
     fig, ax = plt.subplots(figsize=(9, 3.8))
     offsets = np.linspace(-0.3, 0.3, len(cities))
@@ -115,10 +124,10 @@ def topic_prevalence_figure(prevalence: pd.DataFrame, lang: str = "en") -> plt.F
         sub = prevalence[prevalence.city == city].set_index("topic").loc[topics]
         ax.errorbar(np.arange(len(topics)) + offsets[j], sub.share,
                     yerr=[sub.share - sub.ci_low, sub.ci_high - sub.share], fmt=markers[j % 5], ms=4,
-                    capsize=2, lw=0.8, label=city_name(city, lang))
+                    capsize=2, lw=0.8, color=marks[city], label=city_name(city, group_names))
     ax.set_xticks(range(len(topics)), [f"{t['topic']} {k}" for k in topics])
     ax.set_ylabel(t["prevalence"])
-    ax.legend(ncol=len(cities))
+    ax.legend(ncol=min(len(cities), 6))
     fig.tight_layout()
     return fig
 

@@ -15,14 +15,10 @@ from research import codebook  # noqa: E402
 
 #: Okabe–Ito palette (colour-blind safe), one colour per label in the codebook's order.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
-#: Okabe–Ito colours for cities and other series (black first).
+#: Okabe–Ito colours for groups (cities, provinces, ...) and other series (black first).
 CITY_COLORS = ["#000000", "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 CJK_FONT_NAME = "Noto Sans CJK SC"
-
-CITY_NAMES = {"en": {"Binzhou": "Binzhou", "Jinan": "Jinan", "Lishui": "Lishui", "Panjin": "Panjin",
-                     "Wuhan": "Wuhan"},
-              "zh": {"Binzhou": "滨州", "Jinan": "济南", "Lishui": "丽水", "Panjin": "盘锦", "Wuhan": "武汉"}}
 
 
 def label_colors() -> dict[str, str]:
@@ -33,8 +29,19 @@ def label_names(lang: str = "en") -> dict[str, str]:
     return codebook.names(lang, short=True)
 
 
-def city_name(city: str, lang: str = "en") -> str:
-    return CITY_NAMES[lang].get(city, city)
+def city_name(city: str, names: dict[str, str] | None = None) -> str:
+    """Display name of a group (city, province, ...): from ``names`` (built from the study's
+    metadata, e.g. its ``city_zh`` column for Chinese figures), else the group value itself."""
+    return str((names or {}).get(city, city))
+
+
+def group_colors(groups: list[str]) -> dict[str, str]:
+    """One colour per group in the order given: Okabe–Ito for up to seven groups, then
+    matplotlib's tab20 cycle."""
+    if len(groups) <= len(CITY_COLORS):
+        return dict(zip(groups, CITY_COLORS))
+    cmap = plt.get_cmap("tab20")
+    return {g: matplotlib.colors.to_hex(cmap(i % 20)) for i, g in enumerate(groups)}
 
 
 def _register_cjk_font() -> None:

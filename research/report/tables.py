@@ -44,10 +44,12 @@ def save_table(frame: pd.DataFrame, folder: Path, name: str, caption: str = "") 
 
 
 def interval_table(shares: pd.DataFrame, names: dict[str, str], digits: int = 2) -> pd.DataFrame:
-    """City rows, area columns, cells "share [low, high]" in percent."""
+    """Group rows (the first column of ``shares``: city, province, ...), area columns, cells
+    "share [low, high]" in percent."""
     def fmt(row):
         return f"{100 * row.share:.{0 if digits < 2 else 1}f} [{100 * row.ci_low:.0f}, {100 * row.ci_high:.0f}]"
 
-    wide = shares.assign(cell=shares.apply(fmt, axis=1)).pivot(index="city", columns="area", values="cell")
+    by = shares.columns[0]
+    wide = shares.assign(cell=shares.apply(fmt, axis=1)).pivot(index=by, columns="area", values="cell")
     wide = wide[[c for c in names if c in wide.columns]].rename(columns=names)
     return wide.reset_index()

@@ -1,0 +1,75 @@
+"""``report.html``: one self-contained page (figures as base64 PNG, tables as HTML, no
+external URL) with the study's main figures and tables, naming every group."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+import pandas as pd
+
+STYLE = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;font-size:13px;margin:.5em 0 1.5em}
+th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right}th{background:#f4f4f4}
+td:first-child,th:first-child{text-align:left}img{max-width:100%}.note{color:#555;font-size:14px}"""
+
+
+def _figure(path: Path, caption: str) -> str:
+    if not path.exists():
+        return ""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption class=note>{html.escape(caption)}</figcaption></figure>")
+
+
+def _table(path: Path, caption: str = "") -> str:
+    if not path.exists():
+        return ""
+    frame = pd.read_csv(path, keep_default_na=False)
+    head = f"<p class=note>{html.escape(caption)}</p>" if caption else ""
+    return head + frame.to_html(index=False, border=0, escape=True, float_format=lambda v: f"{v:.3f}")
+
+
+def write_page(study: Path, summary: dict) -> Path:
+    """Write ``study/report.html`` from the study's figures and tables."""
+    figs, tabs, by = study / "figures", study / "tables", summary["by"]
+    groups = summary["groups"]
+    sources = summary["label_sources"]
+    parts = [f"<h1>Study of {summary['documents']} documents by {html.escape(by)}</h1>",
+             f"<p>{summary['units']} paragraph units in {len(groups)} groups: "
+             f"{html.escape(', '.join(map(str, groups)))}. Labels: {sources.get('gold', 0)} units from gold "
+             f"annotations, {sources.get('classifier', 0)} by the shipped classifier. Metadata "
+             f"{summary['metadata']} (<code>metadata.csv</code>).</p>"]
+    if summary.get("skipped"):
+        parts.append("<p class=note>Skipped: " + html.escape("; ".join(summary["skipped"])) + "</p>")
+    parts += ["<h2>Documents</h2>", _table(tabs / "documents.csv"),
+              "<h2>Emphasis</h2>",
+              _figure(figs / "emphasis.png", f"Share of units per area and {by}, 95% bootstrap intervals "
+                                             f"(units resampled within {by}, 2,000 draws, fixed seed)"),
+              _table(tabs / "emphasis_wide.csv", "Percent of units [95% interval]"),
+              _figure(figs / "emphasis_probability.png", "The same, weighted by the classifier's probabilities"),
+              "<h2>Is emphasis independent of the group?</h2>",
+              _table(tabs / "independence_test.csv",
+                     "Chi-square test; quote the Monte Carlo p-value when many expected counts are below 5"),
+              _figure(figs / "residuals.png", "Adjusted standardized residuals (|r| > 2 marked *)"),
+              _table(tabs / "residuals.csv")]
+    parts.append("<h2>Topics</h2>")
+    for name, status in summary.get("topics", {}).items():
+        if isinstance(status, dict) and "skipped" in status:
+            parts.append(f"<p>{html.escape(name)} topic model skipped: {html.escape(status['skipped'])}</p>")
+        elif isinstance(status, dict):
+            parts.append(f"<p>{html.escape(name)} topic model: K = {status.get('k')} ({html.escape(str(status.get('reason', '')))})</p>")
+        elif name == "sample":
+            parts.append(f"<p class=note>{html.escape(str(status))}</p>")
+    parts += [_figure(figs / "topic_words.png", "Top words per topic (unseeded LDA)"),
+              _figure(figs / "topic_prevalence.png", f"Topic prevalence per {by}, 95% bootstrap intervals"),
+              _figure(figs / "emphasis_topics.png", "Topic weight mapped onto areas"),
+              _figure(figs / "topic_words_seeded.png", "Top words per topic (seeded LDA)"),
+              "<h2>Labels</h2>", _table(tabs / "label_sources.csv"),
+              "<h2>Per document</h2>", _table(tabs / "emphasis_documents.csv")]
+    page = ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Study</title>"
+            f"<style>{STYLE}</style></head><body>" + "\n".join(p for p in parts if p) + "</body></html>\n")
+    target = study / "report.html"
+    target.write_text(page, encoding="utf-8")
+    return target

@@ -1,0 +1,128 @@
+"""Stage 3, topics: units (+ their labels) -> ``topics/`` and ``topics/seeded/``.
+
+One thin adapter, :func:`fit_topic_model`, calls the topic package; it is the only place that
+knows how.  Topics are mapped to areas with this study's labels (gold or classifier), never
+by reading gold files.  A collection too small for topics is skipped with a recorded reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from research import codebook, paths
+
+MIN_UNITS = 60  #: fewer units than this: topics are not fitted (reason recorded)
+MAX_UNITS = 6000  #: larger collections: topics fitted on a fixed-seed sample of units
+SAMPLE_SEED = 2021
+
+
+@contextlib.contextmanager
+def _units_file(units: pd.DataFrame):
+    """Point the current topic code at ``units`` (it reads ``paths.UNITS``) and at no gold file."""
+    with tempfile.TemporaryDirectory(prefix="study-topics-") as tmp:
+        path = Path(tmp) / "units.csv"
+        units.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        saved = paths.UNITS, paths.GOLD
+        paths.UNITS, paths.GOLD = path, Path(tmp) / "no-gold.csv"
+        try:
+            yield path
+        finally:
+            paths.UNITS, paths.GOLD = saved
+
+
+def fit_topic_model(units: pd.DataFrame, out: Path, seeded: bool, labels: pd.Series | None = None,
+                    k="auto", jobs: int = 1) -> dict:
+    """Fit one topic model on ``units`` (column ``city`` holds the group) and write its
+    tables to ``out``; return its summary.  ``labels`` (unit_id -> label, this study's) are
+    what topics are scored and mapped against, when the topic code takes them."""
+    from research.topics.fit import fit_topics
+
+    parameters = inspect.signature(fit_topics).parameters
+    if "units" in parameters:  # the rewritten topic API: units and labels passed in
+        extra = {"gold": labels} if "gold" in parameters else {}
+        return fit_topics(units=units, out=out, k=k, seeded=seeded, jobs=jobs, **extra)
+    with _units_file(units):
+        return fit_topics(k=k, seeded=seeded, out=out, jobs=jobs)
+
+
+def read_units(units_csv: Path, n_units: int, max_units: int = MAX_UNITS) -> pd.DataFrame:
+    """The units of ``units_csv``, or a fixed-seed sample of ``max_units`` of them, read in
+    chunks (memory bounded by the sample, not by the collection)."""
+    keep = None
+    if n_units > max_units:
+        keep = np.sort(np.random.default_rng(SAMPLE_SEED).choice(n_units, max_units, replace=False))
+    parts, offset = [], 0
+    for chunk in pd.read_csv(units_csv, dtype={"doc_id": str, "unit_id": str, "text": str}, keep_default_na=False,
+                             usecols=["doc_id", "unit_id", "order", "part", "text", "n_chars"], chunksize=20_000):
+        index = np.arange(offset, offset + len(chunk))
+        parts.append(chunk if keep is None else chunk[np.isin(index, keep)])
+        offset += len(chunk)
+    return pd.concat(parts, ignore_index=True)
+
+
+def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, by: str, out: Path,
+                 k="auto", jobs: int = 1, max_units: int = MAX_UNITS, skip: str = "") -> dict:
+    """Fit the unseeded and the seeded model on the units of ``units_csv`` (grouped by the
+    metadata column ``by``); write ``out/status.json`` with, per model, its summary or the
+    reason it was skipped (``skip``: a reason to skip both)."""
+    if not Path(units_csv).exists():
+        from research.errors import ResearchError
+
+        raise ResearchError(f"{units_csv}: no such file (the corpus stage writes it)")
+    out.mkdir(parents=True, exist_ok=True)
+    n_units = len(labels)
+    fitted = read_units(units_csv, n_units, max_units)
+    groups = metadata.set_index("doc_id")[by].astype(str)
+    fitted.insert(1, "city", fitted.doc_id.map(groups).fillna("unknown"))
+    unit_labels = labels.set_index("unit_id").loc[fitted.unit_id, "label"]
+    status: dict = {"units": n_units}
+    if len(fitted) < n_units:
+        status["sample"] = f"fitted on a random sample of {len(fitted)} of {n_units} units (seed {SAMPLE_SEED})"
+    for name, seeded, folder in (("unseeded", False, out), ("seeded", True, out / "seeded")):
+        if skip or len(fitted) < MIN_UNITS:
+            status[name] = {"skipped": skip or f"{len(fitted)} units; topic models need at least {MIN_UNITS}"}
+            continue
+        try:
+            summary = fit_topic_model(fitted, folder, seeded, unit_labels, k="auto" if seeded else k, jobs=jobs)
+        except (ValueError, ZeroDivisionError, IndexError) as err:
+            status[name] = {"skipped": f"topic model failed on this collection: {type(err).__name__}: {err}"}
+            continue
+        except Exception as err:  # a ResearchError from the topic code: record, don't stop the study
+            from research.errors import ResearchError
+
+            if not isinstance(err, ResearchError):
+                raise
+            status[name] = {"skipped": str(err)}
+            continue
+        status[name] = {k_: v for k_, v in summary.items() if k_ in ("k", "reason", "vocabulary", "units")}
+        if not (folder / "area_prevalence.csv").exists():
+            status[name]["topic_areas"] = _map_to_areas(folder, fitted, unit_labels)
+    (out / "status.json").write_text(json.dumps(status, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return status
+
+
+def _map_to_areas(folder: Path, fitted: pd.DataFrame, unit_labels: pd.Series) -> list[str]:
+    """Map each topic to the area of this study's labels it is most associated with and write
+    ``topic_areas.csv`` and ``area_prevalence.csv`` (per group, 95% bootstrap intervals)."""
+    from research.topics.prevalence import bootstrap_shares, topic_area_mapping
+
+    theta = pd.read_csv(folder / "doc_topics.csv").set_index("unit_id")
+    theta = theta.loc[fitted.unit_id, [c for c in theta.columns if c.startswith("topic_")]].to_numpy()
+    codes = codebook.codes()
+    mapping = topic_area_mapping(theta, unit_labels, codes)
+    mapping.to_csv(folder / "topic_areas.csv", index=False, lineterminator="\n")
+    weights = np.zeros((theta.shape[0], len(codes)))
+    for t, area in enumerate(mapping.area):
+        weights[:, codes.index(area)] += theta[:, t]
+    prev = bootstrap_shares(weights, fitted.city.to_numpy())
+    prev["area"] = [codes[c] for c in prev.column]
+    prev = prev.rename(columns={"group": "city"})[["city", "area", "share", "ci_low", "ci_high"]]
+    prev.round(6).to_csv(folder / "area_prevalence.csv", index=False, lineterminator="\n")
+    return mapping.area.tolist()

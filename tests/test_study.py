@@ -1,0 +1,149 @@
+"""``python -m research study``: a whole study of a temporary folder, end to end, and its
+one-line errors on bad input."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pandas as pd
+import pytest
+
+from research import paths
+from research.cli import main
+from research.corpus.clean import clean_text
+from research.corpus.reader import read_document
+from research.study.metadata import infer_city, read_meta
+
+NEW_CITY = "青岛"
+
+
+def _seed(city_pinyin: str) -> str:
+    manifest = pd.read_csv(paths.MANIFEST, dtype=str, keep_default_na=False)
+    row = manifest[manifest.city_pinyin == city_pinyin].iloc[0]
+    return clean_text(read_document(paths.SEEDS / row.file))[0], row.city_zh
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory):
+    """Three documents made from cleaned seed text; the third under a new city's name (its
+    title line changed), so no manifest or code knows it."""
+    folder = tmp_path_factory.mktemp("plans")
+    cities = []
+    for name, pinyin in (("plan_a.txt", "Binzhou"), ("plan_b.txt", "Wuhan"), ("plan_c.txt", "Jinan")):
+        text, city = _seed(pinyin)
+        if name == "plan_c.txt":
+            first, rest = text.split("\n", 1)
+            assert city in first
+            text, city = first.replace(city, NEW_CITY) + "\n" + rest, NEW_CITY
+        (folder / name).write_text(text, encoding="utf-8")
+        cities.append(city)
+    return folder, cities
+
+
+@pytest.fixture(scope="module")
+def study(collection, tmp_path_factory):
+    folder, _ = collection
+    out = tmp_path_factory.mktemp("study") / "my_study"
+    # Topic models are the topic package's (tested there) and take minutes on a shared
+    # machine; the study records why they were not fitted.
+    assert main(["study", str(folder), "--out", str(out), "--no-topics"]) == 0
+    return out
+
+
+def test_study_names_every_group_in_tables_page_and_metadata(study, collection):
+    _, cities = collection
+    meta = pd.read_csv(study / "metadata.csv", dtype=str, keep_default_na=False)
+    assert sorted(meta.city) == sorted(cities)  # inferred from the title lines, new city included
+    emphasis = pd.read_csv(study / "tables" / "emphasis.csv")
+    assert list(emphasis.columns[:5]) == ["group", "area", "share", "ci_low", "ci_high"]
+    assert sorted(emphasis.group.unique()) == sorted(cities)
+    assert (emphasis.groupby("group").size() == 8).all()  # a row per group and area
+    assert (emphasis.groupby("group").share.sum() - 1).abs().lt(1e-3).all()
+    assert ((emphasis.ci_low <= emphasis.share + 1e-12) & (emphasis.share <= emphasis.ci_high + 1e-12)).all()
+    wide = pd.read_csv(study / "tables" / "emphasis_wide.csv")
+    assert sorted(wide.city) == sorted(cities)
+    for name in ("emphasis", "independence_test", "residuals", "emphasis_documents", "label_sources"):
+        assert (study / "tables" / f"{name}.tex").read_text(encoding="utf-8").count("\\toprule") == 1
+    residuals = pd.read_csv(study / "tables" / "residuals.csv")
+    assert sorted(residuals.group) == sorted(cities)
+    page = (study / "report.html").read_text(encoding="utf-8")
+    for city in cities:
+        assert city in page
+    assert "http://" not in page and "https://" not in page and "data:image/png;base64," in page
+
+
+def test_study_labels_record_their_source(study):
+    labels = pd.read_csv(study / "labels.csv", dtype={"unit_id": str})
+    units = pd.read_csv(study / "corpus" / "units.csv", dtype={"unit_id": str})
+    assert list(labels.unit_id) == list(units.unit_id)
+    assert set(labels.label_source) <= {"gold", "classifier"}
+    probs = labels.filter(like="p_")
+    assert probs.shape[1] == 8 and (probs.sum(axis=1) - 1).abs().lt(1e-3).all()
+    classified = labels[labels.label_source == "classifier"]
+    assert (classified.label == classified.classifier_label).all()
+    assert (study / "corpus" / "dropped.csv").exists()
+
+
+def test_study_figures_notebooks_and_test(study):
+    figures = {p.name for p in (study / "figures").iterdir()}
+    for name in ("emphasis", "emphasis_probability", "residuals"):
+        for suffix in ("", "_zh"):
+            assert {f"{name}{suffix}.png", f"{name}{suffix}.pdf"} <= figures
+    test = pd.read_csv(study / "tables" / "independence_test.csv").iloc[0]
+    n_groups = 3
+    areas = (pd.read_csv(study / "labels.csv").label.nunique())
+    assert test.dof == (n_groups - 1) * (areas - 1)
+    assert 0 < test.p_value_monte_carlo <= 1 and 0 < test.cramers_v < 1
+    books = sorted(p.name for p in (study / "notebooks").glob("*.ipynb"))
+    assert books and all(name[:2].isdigit() for name in books)
+    for name in books:
+        notebook = nbformat.read(study / "notebooks" / name, as_version=4)
+        errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                  if o.get("output_type") == "error"]
+        assert not errors, name
+        assert any("injected-parameters" in c.metadata.get("tags", []) for c in notebook.cells)
+    summary = json.loads((study / "study.json").read_text(encoding="utf-8"))
+    assert summary["topics"]["unseeded"]["skipped"] and summary["topics"]["seeded"]["skipped"]
+    assert "topic model skipped" in (study / "report.html").read_text(encoding="utf-8")
+
+
+def test_metadata_file_round_trip_and_errors(study, collection, tmp_path, capsys):
+    folder, cities = collection
+    meta = pd.read_csv(study / "metadata.csv", dtype=str, keep_default_na=False)
+    meta["province"] = ["甲", "乙", "乙"]
+    good = tmp_path / "meta.csv"
+    meta.to_csv(good, index=False)
+    assert len(read_meta(good)) == 3
+    missing = tmp_path / "missing.csv"
+    meta.assign(file=[*meta.file[:2], str(folder / "nowhere.txt")]).to_csv(missing, index=False)
+    garbled = tmp_path / "garbled.csv"
+    garbled.write_text("file,city,province,year,type\nplan_a.txt,滨州,山东,2022\n", encoding="utf-8")
+    bad_year = tmp_path / "year.csv"
+    bad_year.write_text("file,city,province,year,type\nplan_a.txt,滨州,山东,soon,plan\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for meta_file, expected in ((missing, "nowhere.txt"), (garbled, "row 2"), (bad_year, "row 2")):
+        assert main(["study", str(folder), "--out", str(out), "--meta", str(meta_file)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error:") and expected in err[0], err
+        assert not out.exists()
+
+
+@pytest.mark.parametrize("make", ["empty", "unsupported", "missing"])
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, make):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    if make == "unsupported":
+        (folder / "notes.xyz").write_text("x", encoding="utf-8")
+    target = str(folder if make != "missing" else tmp_path / "nothing")
+    out = tmp_path / "out"
+    assert main(["study", target, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:")
+    assert not out.exists()
+
+
+def test_city_inference_reads_title_and_issuing_body():
+    assert infer_city(["青岛市医疗保障“十四五”规划"], "") == "青岛"
+    assert infer_city([], "成立盘锦市医疗保障局。盘锦市的工作与盘锦市。") == "盘锦"
+    assert infer_city(["关于全市基本医疗保险工作情况的报告"], "全市、我市") == "unknown"
