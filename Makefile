@@ -1,5 +1,9 @@
-# make reproduce: set up .venv, then run the whole pipeline and every notebook.
-# make test:      set up .venv, then run the tests.
+# make reproduce: set up .venv, rebuild every table, figure and notebook from seeds/ with the
+#                 committed models/, then retrain into a temporary folder and check that it gives
+#                 the committed models' predictions (git status stays clean).
+# make models:    retrain the shipped classifiers (models/): an explicit step; commit its output.
+# make test:      set up .venv, then run the tests but the slow ones (make test-all: all of them).
+# make lab:       install JupyterLab, register the project's kernel, open notebooks/.
 # make bench:     set up .venv, then run the benchmarks (writes benchmarks/results.json).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -7,7 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup pipeline reproduce notebooks test bench clean
+.PHONY: setup lab pipeline reproduce models check-models notebooks test test-all bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,6 +20,18 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 setup: $(STAMP)
+
+# JupyterLab (the `lab` extra) and a kernel named "research" that runs this .venv's Python, for
+# this JupyterLab and for any other Jupyter or editor of this user.
+LAB_STAMP := $(VENV)/.lab-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+$(LAB_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,lab]"
+	$(PY) -m ipykernel install --user --name research --display-name "Python 3 (research)"
+	@rm -f $(VENV)/.lab-* && touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=research \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Raw seeds -> corpus -> annotation check -> topic models -> classifier -> figures and tables:
 # corpus build; annotations check; topics coverage; topics fit --jobs 2;
@@ -26,9 +42,28 @@ pipeline: setup
 notebooks: setup
 	$(PY) -m research notebooks
 
-reproduce: pipeline notebooks
+# Retrain the shipped classifiers and their leave-one-city-out evaluation into models/.
+models: setup
+	$(PY) -m research train --jobs 2
+
+# Retrain into a temporary folder and compare predictions with the committed models/.
+check-models: setup
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  mkdir -p "$$tmp/data" && { test ! -d data || cp -r data/. "$$tmp/data/"; } && \
+	  RESEARCH_WORKDIR="$$tmp" $(PY) -m research train --jobs 2 && \
+	  $(PY) -m research.reproduce "$$tmp/models" models
+
+# Everything derived from seeds/ with the committed models (training floats are not byte-identical
+# across machines, so models/ changes only through `make models`), then the retraining check.
+reproduce: setup
+	$(PY) -m research pipeline --skip train
+	$(PY) -m research notebooks
+	$(MAKE) --no-print-directory check-models
 
 test: setup
+	$(PY) -m pytest -q -m "not slow"
+
+test-all: setup
 	$(PY) -m pytest -q
 
 bench: setup

@@ -33,10 +33,49 @@ def write_text(target, text: str) -> None:
         tmp.write_text(text, encoding="utf-8", newline="\n")
 
 
-def write_csv(target, frame) -> None:
-    """Write a pandas DataFrame as UTF-8 CSV atomically, without the index."""
+#: Significant digits kept in every float written by :func:`write_csv`: committed tables then
+#: change only when a result changes, not when a BLAS build moves the last bits of a float.
+SIGNIFICANT_DIGITS = 4
+
+
+def round_significant(values, digits: int = SIGNIFICANT_DIGITS):
+    """Round floats (a number or an array) to ``digits`` significant digits; NaN and inf pass."""
+    import numpy as np
+
+    x = np.asarray(values, dtype=float)
+    finite = np.isfinite(x) & (x != 0)
+    decimals = np.zeros(x.shape, dtype=int)
+    decimals[finite] = digits - 1 - np.floor(np.log10(np.abs(x[finite]))).astype(int)
+    out = x.copy()
+    for d in np.unique(decimals[finite]):
+        mask = finite & (decimals == d)
+        out[mask] = np.round(x[mask], int(d))
+    out[out == 0] = 0.0  # no "-0.0"
+    return out if out.ndim else float(out)
+
+
+def rounded(frame, digits: int = SIGNIFICANT_DIGITS):
+    """A copy of a DataFrame with its float columns rounded to ``digits`` significant digits:
+    what :func:`write_csv` writes, so that LaTeX tables and figures can be drawn from the same
+    numbers as the CSV."""
+    floats = [c for c in frame.columns if frame[c].dtype.kind == "f"]
+    if not floats:
+        return frame
+    frame = frame.copy()
+    for column in floats:
+        frame[column] = round_significant(frame[column].astype(float).to_numpy(), digits)
+    return frame
+
+
+def write_csv(target, frame, digits: int | None = SIGNIFICANT_DIGITS):
+    """Write a pandas DataFrame as UTF-8 CSV atomically, without the index; float columns are
+    rounded to ``digits`` significant digits (``None`` keeps them as they are).  Returns the
+    frame as written."""
+    if digits is not None:
+        frame = rounded(frame, digits)
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    return frame
 
 
 @contextlib.contextmanager

@@ -128,7 +128,7 @@ def _pipeline(args) -> int:
 
     parser = build_parser()
     total = time.perf_counter()
-    for step in PIPELINE:
+    for step in (s for s in PIPELINE if s[0] not in args.skip):
         print(f"== python -m research {' '.join(step)}", flush=True)
         start = time.perf_counter()
         step_args = parser.parse_args(list(step))
@@ -247,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     pipeline = commands.add_parser(
         "pipeline", help="every step from raw seeds to tables and figures, in order",
         description="Runs, in one process: " + "; ".join(" ".join(s) for s in PIPELINE) + ".")
+    pipeline.add_argument("--skip", action="append", default=[], metavar="COMMAND",
+                          choices=sorted({s[0] for s in PIPELINE}),
+                          help="leave out a step, e.g. --skip train keeps the committed models/ "
+                               "(make reproduce); may be given more than once")
     pipeline.set_defaults(func=_pipeline)
 
     notebooks = commands.add_parser("notebooks", help="execute notebooks/NN_*.ipynb top to bottom")
@@ -256,21 +260,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    from research.errors import InputWarning
+#: Library warnings checked to be harmless here, hidden by message, category and module
+#: (``warnings.filterwarnings`` arguments); every other warning is printed as one line.
+HARMLESS_WARNINGS = (
+    # jieba (the test reference) imports pkg_resources, deprecated in setuptools 67-80.
+    {"message": "pkg_resources is deprecated", "category": UserWarning},
+    # tomotopy and jieba warn about their own deprecated internals on import.
+    {"category": DeprecationWarning, "module": "tomotopy"},
+    {"category": DeprecationWarning, "module": "jieba"},
+)
 
-    if issubclass(category, InputWarning):
-        print(f"warning: {message}", file=sys.stderr)
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """One ``warning:`` line per warning: the project's own as they are, a library's with its
+    category and the file that raised it."""
+    from research.errors import InputWarning, ModelWarning
+
+    text = " ".join(str(message).split())
+    if issubclass(category, (InputWarning, ModelWarning)):
+        print(f"warning: {text}", file=sys.stderr)
+    else:
+        print(f"warning: {category.__name__}: {text} ({os.path.basename(filename)}:{lineno})", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     import warnings
 
-    warnings.showwarning = _show_warning
-    warnings.filterwarnings("ignore")
-    from research.errors import InputWarning
+    from research.errors import InputWarning, ModelWarning
 
+    warnings.showwarning = _show_warning
+    for spec in HARMLESS_WARNINGS:
+        warnings.filterwarnings("ignore", **spec)
     warnings.filterwarnings("always", category=InputWarning)
+    warnings.filterwarnings("always", category=ModelWarning)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

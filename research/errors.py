@@ -21,8 +21,12 @@ class InputWarning(UserWarning):
     """A document was read, but the result may be poor (mixed encodings, damaged text)."""
 
 
-def warn(message: str) -> None:
-    """Issue an :class:`InputWarning`; the CLI prints it as one ``warning:`` line."""
+class ModelWarning(UserWarning):
+    """A model file loads, but was saved by other library versions: predictions may differ."""
+
+
+def warn(message: str, category: type[Warning] = InputWarning) -> None:
+    """Issue an :class:`InputWarning` (or ``category``); the CLI prints it as one ``warning:`` line."""
     import warnings
 
-    warnings.warn(message, InputWarning, stacklevel=2)
+    warnings.warn(message, category, stacklevel=2)

@@ -67,3 +67,65 @@ def test_pipeline_steps_are_commands_in_dependency_order():
     commands = [step[0] for step in PIPELINE]
     assert commands[0] == "corpus" and commands[-1] == "report"
     assert max(i for i, c in enumerate(commands) if c == "topics") < commands.index("train")
+
+
+def _make_targets() -> dict[str, str]:
+    """Makefile targets and their recipes."""
+    text = (paths.ROOT / "Makefile").read_text()
+    targets, current = {}, None
+    for line in text.splitlines():
+        match = re.match(r"^([\w-]+):(?!=)", line)
+        if match:
+            current = match.group(1)
+            targets[current] = ""
+        elif current and line.startswith("\t"):
+            targets[current] += line.strip() + "\n"
+    return targets
+
+
+def test_make_targets_for_tests_lab_and_models():
+    targets = _make_targets()
+    assert '-m "not slow"' in targets["test"] and "pytest" in targets["test-all"]
+    assert "not slow" not in targets["test-all"]
+    assert "ipykernel install" in (paths.ROOT / "Makefile").read_text()
+    assert "jupyter lab" in targets["lab"]
+    assert "--skip train" in targets["reproduce"] and "check-models" in targets["reproduce"]
+    assert "research train" in targets["models"]
+    config = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())
+    assert any(_name(d) == "jupyterlab" for d in config["project"]["optional-dependencies"]["lab"])
+    assert any(m.startswith("slow:") for m in config["tool"]["pytest"]["ini_options"]["markers"])
+    ci = (paths.ROOT / ".ci" / "run").read_text()
+    assert "chromium" in ci and "fonts-noto-cjk" in ci
+
+
+def test_tests_write_into_a_temporary_workdir(workdir):
+    assert paths.isolated() and workdir == paths.WORKDIR != paths.ROOT
+    assert paths.DATA.parent == paths.MODELS.parent == paths.REPORTS.parent == workdir
+    assert (paths.MODELS / "classifier.skops").read_bytes() == (paths.SHIPPED_MODELS / "classifier.skops").read_bytes()
+    assert paths.SEEDS.parent == paths.ROOT  # inputs are still read from the checkout
+    out = subprocess.run([sys.executable, "-c", "from research import paths; print(paths.WORKDIR)"],
+                         capture_output=True, text=True)
+    assert out.stdout.strip() == str(workdir)  # CLI subprocesses and notebook kernels inherit it
+
+
+def test_cli_hides_only_the_warnings_checked_harmless(monkeypatch, capsys):
+    import warnings
+
+    from research import cli
+    from research.errors import InputWarning
+
+    def noisy(args):
+        warnings.warn("pkg_resources is deprecated as an API", UserWarning)
+        warnings.warn("a library warns about something", FutureWarning)
+        warnings.warn("document looks damaged", InputWarning)
+        return 0
+
+    monkeypatch.setattr(cli, "_topics_coverage", noisy)
+    with warnings.catch_warnings():
+        assert cli.main(["topics", "coverage"]) == 0
+        catch_all = [f for f in warnings.filters if f[0] == "ignore" and f[2] is Warning and f[1] is None and f[3] is None]
+        assert not catch_all
+    err = capsys.readouterr().err.splitlines()
+    assert "warning: document looks damaged" in err
+    assert any(line.startswith("warning: FutureWarning: a library warns about something") for line in err)
+    assert not any("pkg_resources" in line for line in err)

@@ -201,3 +201,15 @@ def test_corpus_build_and_train_reject_bad_input(tmp_path):
     assert_one_line_error(run("train", "--extra", extra, "--quick"), "row 2: unknown label 'benefit'")
     extra.write_text("unit_id,label,secondary_label,note\nx1,benefits,,\n", encoding="utf-8")
     assert_one_line_error(run("train", "--extra", extra, "--quick"), "missing column(s) text")
+
+
+def test_model_saved_by_another_scikit_learn_warns_with_both_versions(monkeypatch):
+    import sklearn.base
+
+    from research.classify.model_io import load_model
+    from research.errors import ModelWarning
+
+    monkeypatch.setattr(sklearn.base, "__version__", "0.0.1")
+    with pytest.warns(ModelWarning, match=r"\.skops: saved with scikit-learn \S+, this is 0.0.1"):
+        model = load_model(sorted(paths.MODELS.glob("*.skops"))[0])
+    assert hasattr(model, "predict")

@@ -81,6 +81,28 @@ def _make_reproducible(path: Path) -> None:
         z.writestr(info, schema.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
+def _load_checking_versions(sio, path: Path):
+    """``skops.io.load`` that turns scikit-learn's version-mismatch warnings into one
+    :class:`~research.errors.ModelWarning` naming the file and both versions."""
+    import warnings
+
+    from sklearn.exceptions import InconsistentVersionWarning
+
+    from research.errors import ModelWarning, warn
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InconsistentVersionWarning)
+        obj = sio.load(path, trusted=TRUSTED_TYPES)
+    for w in caught:
+        if not issubclass(w.category, InconsistentVersionWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    versions = [w.message for w in caught if issubclass(w.category, InconsistentVersionWarning)]
+    if versions:
+        warn(f"{path}: saved with scikit-learn {versions[0].original_sklearn_version}, this is "
+             f"{versions[0].current_sklearn_version}; predictions may differ (retrain: make models)", ModelWarning)
+    return obj
+
+
 def load_model(path: str | Path | None = None):
     """Load a classifier (the shipped one by default); the result has ``classes_``,
     ``predict`` and ``predict_proba`` on raw paragraph strings."""
@@ -101,7 +123,7 @@ def load_model(path: str | Path | None = None):
     if refused:
         raise ModelError(f"{path}: refused, the file would build untrusted type(s): {', '.join(refused)}")
     try:
-        obj = sio.load(path, trusted=TRUSTED_TYPES)
+        obj = _load_checking_versions(sio, path)
     except Exception as err:
         raise ModelError(f"{path}: unreadable skops model file ({type(err).__name__}: {err})") from None
     if not isinstance(obj, dict) or "pipeline" not in obj or "meta" not in obj:
