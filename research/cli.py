@@ -43,6 +43,14 @@ def _topics_fit(args) -> int:
     summary = fit_topics(k=k, seeded=args.seeded, jobs=args.jobs)
     where = "data/topics/seeded" if args.seeded else "data/topics"
     print(f"K={summary['k']} ({summary['reason']}); wrote {where}/")
+    if "macro_f1" in summary:
+        low, high = summary["macro_f1_ci"]
+        print(f"as a classifier: macro-F1 {summary['macro_f1']:.3f} [{low:.3f}, {high:.3f}] "
+              f"(keyword rule {summary['keyword_rule_macro_f1']:.3f}); city x area share r "
+              f"{summary['share_correlation']:.3f}")
+    if "stability" in summary:
+        print(f"stability (matched top-10 Jaccard, {summary['stability']['models']} consensus models): "
+              f"{summary['stability']['consensus']:.3f}")
     return 0
 
 
@@ -170,12 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_annotations_check)
     topics = commands.add_parser("topics", help="LDA topic models")
     topic_commands = topics.add_subparsers(dest="action", metavar="ACTION", required=True)
-    fit = topic_commands.add_parser("fit", help="choose K, fit LDA, write data/topics/")
+    fit = topic_commands.add_parser("fit", help="choose K, fit LDA (consensus of several runs), write data/topics/")
     fit.add_argument("--k", type=_k_value, default="auto",
                      help="number of topics, or 'auto' to choose it over a grid (default: auto)")
     fit.add_argument("--seeded", action="store_true",
-                     help="seed one topic per codebook label with its terms (plus free topics)")
-    fit.add_argument("--jobs", type=int, default=1, help="worker processes for the K grid (default 1)")
+                     help="guided LDA: one topic per codebook label seeded with its national terms "
+                          "(plus free topics); writes data/topics/seeded/")
+    fit.add_argument("--jobs", type=int, default=1,
+                     help="worker processes for the K grid and the sampling chains (default 1)")
     fit.set_defaults(func=_topics_fit)
     coverage = topic_commands.add_parser(
         "coverage", help="share of hand-checked domain terms jieba keeps whole, with and without "

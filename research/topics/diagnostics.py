@@ -52,3 +52,18 @@ def choose_k(table) -> tuple[int, str]:
               f"({best.npmi:.3f}), u_mass ({best.u_mass:.2f}), stability across seeds "
               f"({best.stability:.2f}) and held-out perplexity ({best.perplexity:.0f})")
     return int(best.k), reason
+
+
+def k_choice_table(table):
+    """For each diagnostic, the K it alone would pick, and the K of the best mean rank (the rule
+    :func:`choose_k` applies): where the diagnostics disagree, the mean rank decides."""
+    import pandas as pd
+
+    table = table[table["model"] == "lda"] if "model" in table else table
+    rows = [{"diagnostic": name, "better": "higher" if higher else "lower",
+             "best_k": int(table.sort_values([col, "k"], ascending=[not higher, True]).iloc[0].k)}
+            for name, col, higher in (("NPMI", "npmi", True), ("u_mass", "u_mass", True),
+                                      ("held-out perplexity", "perplexity", False),
+                                      ("stability across seeds", "stability", True))]
+    rows.append({"diagnostic": "mean rank of the four (decides)", "better": "lower", "best_k": choose_k(table)[0]})
+    return pd.DataFrame(rows)
