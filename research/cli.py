@@ -208,8 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "skipped (each named on stderr).")
     classify.add_argument("paths", nargs="+", metavar="PATH", help="a document or a folder of documents")
     classify.add_argument("--out", metavar="FILE", help="write one row per unit to FILE.csv or FILE.json")
-    classify.add_argument("--model", metavar="FILE", help="model file, or 'fast' for models/classifier-fast.skops "
-                               "(default: models/classifier.skops)")
+    classify.add_argument("--model", metavar="FILE",
+                          help="model file (default: models/classifier.skops; 'fast' names it too)")
     classify.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     classify.add_argument("--suggest", metavar="FILE.csv",
                           help="also write the units sorted by model uncertainty, to correct and "

@@ -60,6 +60,9 @@ def read_annotations(path: str | Path, columns: list[str] = GOLD_COLUMNS,
         if uid in seen:
             raise AnnotationError(f"{path}: row {number}: unit_id {uid} duplicates row {seen[uid]}")
         seen[uid] = number
+        if not record["label"]:
+            raise AnnotationError(f"{path}: row {number}: no label; a person must fill in `label` "
+                                  f"(a model's guess is never a label)")
         if record["label"] not in valid:
             raise AnnotationError(f"{path}: row {number}: unknown label {record['label']!r} "
                                   f"(codes: {', '.join(codebook.codes())})")

@@ -272,19 +272,20 @@ class _Writer:
 
 
 def _write_suggestions(path: Path, rows: list[dict], classes: list[str]) -> None:
-    """Units sorted by uncertainty (smallest margin between the two most probable labels),
-    in the ``train --extra`` format with the model's guess in ``label`` to correct."""
+    """Units sorted by uncertainty (smallest margin between the two most probable labels), in
+    the ``train --extra`` format: ``label`` is left empty for a person to fill in, the model's
+    guess stands in ``suggested_label`` (``train --extra`` refuses a row without a label)."""
     def margin(row):
         probs = sorted((row[f"p_{c}"] for c in classes), reverse=True)
         return probs[0] - probs[1]
 
     columns = ["unit_id", "label", "secondary_label", "note", "city", "section_path", "text",
-               "second_label", "margin"]
+               "suggested_label", "second_label", "margin"]
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in sorted(rows, key=margin):
-            writer.writerow({"unit_id": row["unit_id"], "label": row["label"], "secondary_label": "",
+            writer.writerow({"unit_id": row["unit_id"], "label": "", "secondary_label": "",
                              "note": "", "city": row["doc_id"], "section_path": row["section_path"],
-                             "text": row["text"], "second_label": row["second_label"],
-                             "margin": round(margin(row), 4)})
+                             "text": row["text"], "suggested_label": row["label"],
+                             "second_label": row["second_label"], "margin": round(margin(row), 4)})

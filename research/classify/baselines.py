@@ -15,12 +15,11 @@ from research.classify.evaluate import seeded_lda_baseline
 
 
 def seeded_lda_predictions(data: pd.DataFrame):
-    """Predictions aligned with ``data``, or None when a unit has no topic proportions."""
+    """Predictions aligned with ``data``, or None when the seeded topics were not fitted
+    (``python -m research topics fit --seeded``) or miss a unit."""
     folder = paths.DATA / "topics" / "seeded"
-    if not (folder / "doc_topics.csv").exists():
-        from research.topics.fit import fit_topics
-
-        fit_topics(seeded=True)
+    if not (folder / "doc_topics.csv").exists():  # topics are an earlier step; not run from here
+        return None
     doc_topics = pd.read_csv(folder / "doc_topics.csv").set_index("unit_id")
     if not data.unit_id.isin(doc_topics.index).all():
         return None

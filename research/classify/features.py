@@ -122,14 +122,23 @@ def _terms_pattern(terms: tuple[tuple[str, ...], ...]):
 
 
 class CodebookTerms(BaseEstimator, TransformerMixin):
-    """Per label, log(1 + count) of its codebook terms in the paragraph and in its path."""
+    """Per label, log(1 + count) of its terms in the paragraph and in its path.
 
-    def __init__(self, weight: float = 1.0):
+    ``source="national"`` takes the terms from the framework's national wording only (safe to
+    evaluate on the seeds); ``"codebook"`` takes the lists read off the seed plans (in-sample
+    vocabulary: on the seeds, its evaluation is optimistic).
+    """
+
+    def __init__(self, weight: float = 1.0, source: str = "national"):
         self.weight = weight
+        self.source = source
 
     def fit(self, X, y=None):
+        if self.source not in ("national", "codebook"):
+            raise ValueError(f"unknown term source {self.source!r}: use 'national' or 'codebook'")
         self.codes_ = codebook.codes()
-        self.terms_ = [label.terms for label in codebook.labels()]
+        attr = "national_terms" if self.source == "national" else "terms"
+        self.terms_ = [getattr(label, attr) for label in codebook.labels()]
         return self
 
     def transform(self, X):

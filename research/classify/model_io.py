@@ -15,7 +15,6 @@ from research.atomic import atomic_path
 from research.errors import ModelError
 
 MODEL_FILE = paths.MODELS / "classifier.skops"
-FAST_MODEL_FILE = paths.MODELS / "classifier-fast.skops"
 MODEL_FORMAT = 1
 
 #: Everything a model file may build beyond skops' own default-trusted scikit-learn types.
@@ -109,8 +108,8 @@ def load_model(path: str | Path | None = None):
     import skops.io as sio
 
     path = Path(path) if path else MODEL_FILE
-    if str(path) == "fast":
-        path = FAST_MODEL_FILE
+    if str(path) in ("fast", "default"):  # one default model ships; "fast" names it too
+        path = MODEL_FILE
     if not path.exists():
         raise ModelError(f"{path}: no such model file (run 'python -m research train')")
     if not zipfile.is_zipfile(path):

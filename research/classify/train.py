@@ -1,7 +1,9 @@
 """``python -m research train``: evaluate, select and fit the classifier; write the model card.
 
-Writes ``models/classifier.skops``, ``models/metrics.json`` and ``models/MODEL_CARD.md``.
-All reported metrics are leave-one-city-out: train on four documents, predict the fifth.
+Writes ``models/classifier.skops``, ``models/metrics.json``, ``models/loco_predictions.csv`` and
+``models/MODEL_CARD.md``.  All reported metrics are leave-one-city-out (train on the other
+cities, predict the held-out one), with hyper-parameters chosen inside each training set
+(nested), and each held-out unit scored with its path, alone and sentence by sentence.
 """
 
 from __future__ import annotations
@@ -17,24 +19,21 @@ from research.annotations.check import GOLD_COLUMNS, load_gold, read_annotations
 from research.atomic import atomic_dir, write_csv, write_text
 from research.classify import evaluate as ev
 from research.classify.card import model_card
-from research.classify.model_io import FAST_MODEL_FILE, MODEL_FILE, save_model
-from research.classify.pipeline import build_pipeline
+from research.classify.model_io import MODEL_FILE, save_model
+from research.classify.pipeline import DEFAULT_PARAMS, fit_model
+from research.corpus.segment import normalized
 from research.errors import AnnotationError
 
-#: Feature sets compared with fixed hyper-parameters (the TF-IDF family of the grid).
-FEATURE_SETS = {
-    "tfidf": {**ev.BASE, "model": "logreg", "C": 10.0, "embeddings": 0.0},
-    "embeddings_only": {"model": "logreg", "C": 10.0, "use_context": False, "words": False,
-                        "chars": False, "terms": 0.0, "heading": 0.0, "embeddings": 1.0},
-    "tfidf_plus_embeddings": {**ev.BASE, "model": "logreg", "C": 10.0, "embeddings": 2.0},
-}
+#: Columns ``classify --suggest`` writes beside the gold.csv ones; ``train --extra`` accepts them.
+SUGGEST_COLUMNS = ("section_path", "city", "text", "suggested_label", "second_label", "margin")
 
 
 def read_extra(path: str | Path) -> pd.DataFrame:
     """Extra labelled units in the gold.csv format plus a ``text`` column (``section_path``
-    and ``city`` optional; the city defaults to the file's name)."""
+    and ``city`` optional; the city defaults to the file's name).  Every row needs a label a
+    person gave (``label``; a ``suggested_label`` is the model's and is never used)."""
     path = Path(path)
-    frame = read_annotations(path, GOLD_COLUMNS + ["text"], extra_ok=("section_path", "city", "second_label", "margin"))
+    frame = read_annotations(path, GOLD_COLUMNS + ["text"], extra_ok=SUGGEST_COLUMNS)
     if frame.empty:
         raise AnnotationError(f"{path}: no labelled rows")
     empty = frame[frame.text.str.strip() == ""]
@@ -45,17 +44,27 @@ def read_extra(path: str | Path) -> pd.DataFrame:
     if "city" not in frame:
         frame["city"] = path.stem
     frame["city"] = frame.city.replace("", path.stem)
-    return frame[["unit_id", "city", "section_path", "text", "label"]]
+    frame["source"] = str(path)
+    return frame[["unit_id", "city", "section_path", "text", "label", "source", "_row"]]
 
 
 def training_data(extra: list[str | Path] = ()) -> pd.DataFrame:
+    """Gold units plus extra labelled files; a unit id or a text given twice is refused."""
     gold = load_gold()[["unit_id", "city", "section_path", "text", "label"]]
-    frames = [gold] + [read_extra(p) for p in extra]
-    data = pd.concat(frames, ignore_index=True)
-    dup = data.unit_id[data.unit_id.duplicated()]
+    gold = gold.assign(source=str(paths.GOLD), _row=0)
+    data = pd.concat([gold] + [read_extra(p) for p in extra], ignore_index=True)
+    dup = data[data.unit_id.duplicated()]
     if len(dup):
-        raise AnnotationError(f"unit_id {dup.iloc[0]} appears in more than one training file")
-    return data
+        row = dup.iloc[0]
+        raise AnnotationError(f"{row.source}: row {row._row}: unit_id {row.unit_id} is already in the training data")
+    keys = data.text.map(normalized)
+    dup = data[keys.duplicated() & (data.source != str(paths.GOLD))]  # a plan may repeat itself
+    if len(dup):
+        row = dup.iloc[0]
+        first = data[keys == keys[dup.index[0]]].iloc[0]
+        raise AnnotationError(f"{row.source}: row {row._row}: the same text as unit {first.unit_id} "
+                              f"({first.source}); remove the duplicate")
+    return data.drop(columns=["source", "_row"])
 
 
 def _errors(data: pd.DataFrame, pred, proba, limit: int = 40) -> list[dict]:
@@ -70,56 +79,61 @@ def _errors(data: pd.DataFrame, pred, proba, limit: int = 40) -> list[dict]:
     return rows
 
 
-def train(extra: list[str | Path] = (), out: Path = paths.MODELS, quick: bool = False,
-          jobs: int = 2) -> dict:
-    """Evaluate by nested leave-one-city-out CV, then fit on everything and save two models:
-    the nested-CV choice (``classifier.skops``) and the best grid point without sentence
-    embeddings or character n-grams (``classifier-fast.skops``, much faster: see ``make bench``)."""
+def _summary(s: dict) -> dict:
+    keep = ("n", "macro_f1", "accuracy", "top2_accuracy", "other_rate", "gold_other_rate")
+    return {k: s[k] for k in keep if k in s}
+
+
+def ablations(chosen: dict, prep: ev.Prepared, y, groups, data: pd.DataFrame, jobs: int) -> dict:
+    """Leave-one-city-out transfer scores of the chosen model with one thing changed each."""
+    out, preps = {}, {"jieba": prep}
+    for name, change in ev.ABLATIONS.items():
+        params = {**chosen, **change}
+        dictionary = params.get("dictionary", "jieba")
+        if dictionary not in preps:
+            preps[dictionary] = ev.prepare(data, dictionary)
+        result = ev.transfer_scores(preps[dictionary], y, ev.loco(params, preps[dictionary], y, groups, jobs),
+                                    intervals=False)
+        out[name] = {"change": change, **{k: _summary(v) for k, v in result.items()}}
+    return out
+
+
+def baselines(data: pd.DataFrame, y, groups) -> dict:
+    """Rule and topic baselines on the units (no section path used except by the silver rule)."""
     from research.classify.baselines import seeded_lda_predictions
 
-    data = training_data(extra)
-    y, groups = data.label.to_numpy(dtype=object), data.city.to_numpy()
-    X = ev.segment_once(ev.model_inputs(data, True), True)
-    grid = ev.GRID[:1] if quick else ev.GRID
-    # The fast model: no sentence embeddings and no character n-grams (jieba words only), so that
-    # its cost stays close to word segmentation itself.
-    fast_points = ([i for i, p in enumerate(grid) if not p.get("embeddings") and not p.get("chars")]
-                   or [i for i, p in enumerate(grid) if not p.get("embeddings")])
-
-    search = ev.grid_search(X, y, groups, grid, jobs=jobs)
-    nested = ev.nested_result(search, groups)
-    nested_fast = ev.nested_result(search, groups, fast_points)
-    chosen, chosen_score = ev.select_params(search)
-    chosen_fast, fast_score = ev.select_params(search, fast_points)
-
-    main = ev.scores(y, nested["pred"], nested["proba"])
-    plain_params = dict(chosen, use_context=False)
-    X_plain = ev.segment_once(ev.model_inputs(data, False), False, vectors=False)
-    for plain_doc, doc in zip(X_plain, X):  # same paragraph bodies: reuse their embeddings
-        plain_doc.vector = doc.vector
-    plain = ev.loco(plain_params, X_plain, y, groups, jobs)
-    without_context = ev.scores(y, plain["pred"], plain["proba"])
-
-    comparison = {}
-    for name, params in FEATURE_SETS.items():
-        if quick and name != "tfidf":
-            continue
-        index = next((i for i, p in enumerate(grid) if p == params), None)
-        result = search["loco"][index] if index is not None else ev.loco(params, X, y, groups, jobs)
-        comparison[name] = {"params": params, **ev.scores(y, result["pred"], result["proba"])}
-
-    baselines = {
-        "majority": ev.scores(y, ev.majority_baseline(y, groups)),
-        "keyword_rule": ev.scores(y, ev.keyword_baseline(list(data.text), y, groups)),
-        "heading_silver": ev.scores(y, ev.silver_baseline(list(data.section_path), y, groups)),
+    texts = list(data.text)
+    out = {
+        "majority": ev.scores(y, ev.majority_baseline(y, groups), intervals=False),
+        "keyword_rule_national_terms": ev.scores(y, ev.keyword_baseline(texts, y, groups, "national")),
+        "keyword_rule_codebook_terms_in_sample": ev.scores(y, ev.keyword_baseline(texts, y, groups, "codebook"),
+                                                           intervals=False),
+        "heading_silver_in_sample": ev.scores(y, ev.silver_baseline(list(data.section_path), y, groups),
+                                              intervals=False),
     }
     lda = seeded_lda_predictions(data)
     if lda is not None:
-        baselines["seeded_lda_argmax"] = ev.scores(y, lda)
+        out["seeded_lda_argmax"] = ev.scores(y, lda, intervals=False)
+    return {name: {k: v for k, v in s.items() if k not in ("per_label", "confusion")} for name, s in out.items()}
 
-    chosen_index = grid.index(chosen)
-    curve = [] if quick else ev.learning_curve(chosen, X, y, groups, jobs=jobs,
-                                               full=search["loco"][chosen_index])
+
+def train(extra: list[str | Path] = (), out: Path = paths.MODELS, quick: bool = False,
+          jobs: int = 2) -> dict:
+    """Evaluate by nested leave-one-city-out CV, then fit the chosen model on every unit (with
+    context dropout and sentence augmentation) and save it."""
+    data = training_data(extra)
+    y, groups = data.label.to_numpy(dtype=object), data.city.to_numpy()
+    prep = ev.prepare(data)
+    grid = ev.GRID[:1] if quick else ev.GRID
+
+    search = ev.grid_search(prep, y, groups, grid, jobs=jobs)
+    nested = ev.nested_result(search, prep, groups)
+    chosen, chosen_score = ev.select_params(search)
+    transfer = ev.transfer_scores(prep, y, nested["predictions"])
+    context = np.flatnonzero(prep.kind == "context")
+    alone = np.flatnonzero(prep.kind == "alone")
+    pred, proba = nested["predictions"].pred[context], nested["predictions"].proba[context]
+
     metrics = {
         "project_version": __version__,
         "codebook_version": int(_codebook_version()),
@@ -128,40 +142,38 @@ def train(extra: list[str | Path] = (), out: Path = paths.MODELS, quick: bool = 
         "cities": sorted(pd.unique(groups).tolist()),
         "evaluation": "leave-one-city-out, pooled over the held-out cities; hyper-parameters "
                       "chosen inside each training set by an inner leave-one-city-out search "
-                      "(nested cross-validation)",
+                      "(nested cross-validation); each training fold augmented from its own units "
+                      "only (context dropout, sentences); 95% intervals: bootstrap over units "
+                      f"({ev.N_BOOT} draws, seed {ev.BOOT_SEED})",
         "grid": list(grid),
-        "grid_loco_macro_f1": [round(v, 4) for v in search["loco_macro_f1"]],
+        "grid_loco_score": [round(v, 4) for v in search["loco_score"]],
         "chosen_params": chosen,
-        "chosen_params_loco_macro_f1": round(chosen_score, 4),
+        "chosen_params_loco_score": round(chosen_score, 4),
         "chosen_per_fold": nested["chosen"],
-        "with_context": main,
-        "without_context": without_context,
-        "fast_model": {"chosen_params": chosen_fast, "chosen_params_loco_macro_f1": round(fast_score, 4),
-                       "chosen_per_fold": nested_fast["chosen"],
-                       **ev.scores(y, nested_fast["pred"], nested_fast["proba"])},
-        "feature_sets": comparison,
-        "baselines": baselines,
-        "learning_curve": curve,
-        "errors": _errors(data, nested["pred"], nested["proba"]),
+        **transfer,
+        "ablations": {} if quick else ablations(chosen, prep, y, groups, data, jobs),
+        "baselines": baselines(data, y, groups),
+        "learning_curve": [] if quick else ev.learning_curve(chosen, prep, y, groups, jobs=jobs,
+                                                            full=nested["predictions"]),
+        "errors": _errors(data, pred, proba),
         "label_counts": data.label.value_counts().reindex(codebook.codes(), fill_value=0).to_dict(),
     }
-    models = []
-    for params, name, score in ((chosen, MODEL_FILE.name, chosen_score),
-                                (chosen_fast, FAST_MODEL_FILE.name, fast_score)):
-        model = build_pipeline(params).fit(X, y)
-        _strip(model)
-        models.append((model, name, {"chosen_params": params, "training_units": int(len(data)),
-                                     "codebook_version": metrics["codebook_version"],
-                                     "loco_macro_f1": round(score, 4)}))
-    predictions = data[["unit_id", "city"]].assign(gold=y, predicted=nested["pred"])
+    model = fit_model(chosen, list(data.text), list(data.section_path), y)
+    _strip(model)
+    meta = {"chosen_params": {**DEFAULT_PARAMS, **chosen}, "training_units": int(len(data)),
+            "codebook_version": metrics["codebook_version"], "loco_score": round(chosen_score, 4)}
+    predictions = data[["unit_id", "city"]].assign(gold=y, predicted=pred,
+                                                   predicted_alone=nested["predictions"].pred[alone])
     for j, code in enumerate(codebook.codes()):
-        predictions[f"p_{code}"] = nested["proba"][:, j].round(4)
+        predictions[f"p_{code}"] = proba[:, j].round(4)
     with atomic_dir(out) as tmp:
-        for model, name, meta in models:
-            save_model(model, meta, tmp / name)
+        save_model(model, meta, tmp / MODEL_FILE.name)
         write_csv(tmp / "loco_predictions.csv", predictions)
         write_text(tmp / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1) + "\n")
         write_text(tmp / "MODEL_CARD.md", model_card(metrics))
+    stale = out / "classifier-fast.skops"  # one default model now (``--model fast`` is an alias)
+    if stale.exists():
+        stale.unlink()
     return metrics
 
 
