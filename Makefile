@@ -60,11 +60,13 @@ reproduce: setup
 	$(PY) -m research notebooks
 	$(MAKE) --no-print-directory check-models
 
+# Random order (pytest-randomly prints its seed; `pytest --randomly-seed=N` repeats an order, `-p no:randomly` turns it off);
+# the slowest tests are listed so that SLOW_TESTS in tests/conftest.py can be kept up to date.
 test: setup
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" --durations=5
 
 test-all: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=10
 
 bench: setup
 	$(PY) benchmarks/run.py
