@@ -23,7 +23,8 @@ _ROOT = Path(__file__).resolve().parents[1]
 if "research.paths" in sys.modules:  # pragma: no cover - would defeat the isolation below
     raise RuntimeError("research was imported before tests/conftest.py could isolate it")
 _WORKDIR = Path(tempfile.mkdtemp(prefix="research-tests-"))
-shutil.copytree(_ROOT / "models", _WORKDIR / "models")
+if (_ROOT / "models").is_dir():
+    shutil.copytree(_ROOT / "models", _WORKDIR / "models")
 os.environ["RESEARCH_WORKDIR"] = str(_WORKDIR)
 os.environ.setdefault("MPLBACKEND", "Agg")
 
