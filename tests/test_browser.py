@@ -212,11 +212,8 @@ def assert_chinese_drawn(result: dict, name: str) -> None:
                   "which has Chinese glyphs (empty boxes): install fonts-noto-cjk or embed a font")
 
 
-def test_ldavis_page_renders_offline_with_chinese_and_table_topic_numbers(tmp_path):
-    from research.topics.fit import fit_topics
-
-    out = tmp_path / "topics"
-    fit_topics(k=4, out=out)
+def test_ldavis_page_renders_offline_with_chinese_and_table_topic_numbers(derived_inputs, tmp_path):
+    out = paths.DATA / "topics"  # what `topics fit` wrote into the session's work folder
     page = out / "ldavis.html"
     assert page.exists(), "topics fit wrote no ldavis.html"
     html = page.read_text(encoding="utf-8")
