@@ -62,10 +62,21 @@ SLOW_TESTS = {
 }
 
 
+#: Tests that read the derived inputs (``data/corpus``, ``data/topics``) without building them,
+#: e.g. by executing notebooks in a kernel: they get the ``derived_inputs`` fixture, so that
+#: they pass in any order.  (Better still: the test asks for ``derived_inputs`` itself.)
+NEEDS_DERIVED_INPUTS = {
+    "tests/test_report.py::test_notebooks_run_top_to_bottom",
+}
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.nodeid.split("[", 1)[0] in SLOW_TESTS:
+        nodeid = item.nodeid.split("[", 1)[0]
+        if nodeid in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+        if nodeid in NEEDS_DERIVED_INPUTS and "derived_inputs" not in item.fixturenames:
+            item.fixturenames.append("derived_inputs")
 
 
 def pytest_sessionstart(session):
