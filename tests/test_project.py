@@ -129,3 +129,21 @@ def test_cli_hides_only_the_warnings_checked_harmless(monkeypatch, capsys):
     assert "warning: document looks damaged" in err
     assert any(line.startswith("warning: FutureWarning: a library warns about something") for line in err)
     assert not any("pkg_resources" in line for line in err)
+
+
+def test_reproduce_check_finds_changed_predictions(tmp_path, units):
+    import shutil
+
+    import pandas as pd
+
+    from research.reproduce import compare_models
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(paths.SHIPPED_MODELS, old)
+    shutil.copytree(paths.SHIPPED_MODELS, new)
+    few = units.head(12)
+    assert compare_models(new, old, few) == []
+    predictions = pd.read_csv(new / "loco_predictions.csv")
+    predictions.loc[0, "predicted"] = "other" if predictions.loc[0, "predicted"] != "other" else "service"
+    predictions.to_csv(new / "loco_predictions.csv", index=False)
+    assert compare_models(new, old, few) == ["loco_predictions.csv: 1 unit(s) get another label"]
