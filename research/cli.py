@@ -40,7 +40,7 @@ def _topics_fit(args) -> int:
     from research.topics.fit import fit_topics
 
     k = args.k if args.k == "auto" else int(args.k)
-    summary = fit_topics(k=k, seeded=args.seeded, jobs=args.jobs)
+    summary = fit_topics(k=k, seeded=args.seeded, jobs=args.jobs, sensitivity=args.sensitivity)
     where = "data/topics/seeded" if args.seeded else "data/topics"
     print(f"K={summary['k']} ({summary['reason']}); wrote {where}/")
     if "macro_f1" in summary:
@@ -186,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "(plus free topics); writes data/topics/seeded/")
     fit.add_argument("--jobs", type=int, default=1,
                      help="worker processes for the K grid and the sampling chains (default 1)")
+    fit.add_argument("--sensitivity", action="store_true",
+                     help="with --seeded: also score the guided model under other settings (sensitivity.csv)")
     fit.set_defaults(func=_topics_fit)
     coverage = topic_commands.add_parser(
         "coverage", help="share of hand-checked domain terms jieba keeps whole, with and without "

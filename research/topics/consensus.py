@@ -16,7 +16,7 @@ from scipy.optimize import linear_sum_assignment
 
 from research.topics.engine import Chain, fit_chain
 
-UNSEEDED_CHAIN = Chain(alpha=0.1, eta=0.05, burn=150, snapshots=5, gap=10)
+UNSEEDED_CHAIN = Chain(alpha=0.1, eta=0.1, burn=100, snapshots=3, gap=10)
 
 
 def align(reference: np.ndarray, phi: np.ndarray) -> np.ndarray:

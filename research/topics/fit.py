@@ -171,19 +171,21 @@ def unit_texts(units: pd.DataFrame, with_path: bool) -> list[str]:
 # --- the entry point ------------------------------------------------------------------------------
 
 def fit_topics(units: pd.DataFrame | None = None, out: Path | None = None, seeded: bool = False,
-               k: int | str = "auto", jobs: int = 1, gold="auto", grid=K_GRID) -> dict:
+               k: int | str = "auto", jobs: int = 1, gold="auto", grid=K_GRID, sensitivity: bool = False) -> dict:
     """Fit the unseeded (or, ``seeded=True``, the guided) topic model on ``units`` (columns
     unit_id, text, and city, group or doc_id; optional section_path) and write its tables to
     ``out``; return the summary.  ``units=None`` reads the project's corpus and ``gold="auto"``
     then scores against the project's gold labels; pass ``gold`` as a unit_id -> label Series
-    (or a DataFrame with unit_id, label) to score another collection, or None to skip scoring."""
+    (or a DataFrame with unit_id, label) to score another collection, or None to skip scoring.
+    ``sensitivity`` (seeded, with gold) also writes ``sensitivity.csv``: the guided model's scores
+    under other settings (:mod:`research.topics.sensitivity`)."""
     units, labels = _prepare(units, gold)
     if len(units) < 10:
         raise ResearchError(f"{len(units)} units: a topic model needs at least 10")
     out = Path(out) if out else (TOPICS_DIR / "seeded" if seeded else TOPICS_DIR)
     run = _runner(jobs)
     if seeded:
-        return _fit_seeded(units, labels, out, k, run)
+        return _fit_seeded(units, labels, out, k, run, sensitivity)
     return _fit_unseeded(units, labels, out, k, run, jobs, grid)
 
 
@@ -265,7 +267,7 @@ def _gensim_theta(model, bow, k) -> np.ndarray:
     return theta / theta.sum(axis=1, keepdims=True)
 
 
-def _fit_seeded(units, labels, out, k, run) -> dict:
+def _fit_seeded(units, labels, out, k, run, sensitivity=False) -> dict:
     from research.topics.guided import GuidedLDA
 
     n_labels = len(codebook.codes())
@@ -282,7 +284,7 @@ def _fit_seeded(units, labels, out, k, run) -> dict:
                "units": len(units), "seed_words": sum(len(v) for v in model.seed_words_.values()),
                "topic_labels": model.topic_labels_}
     with atomic_dir(out) as tmp:
-        _common_tables(tmp, units, model.phi_, model.vocab_, model.theta_, model.topic_labels_)
+        _common_tables(tmp, units, model.phi_, model.vocab_, model.theta_, model.topic_labels_, model.run_thetas_)
         write_csv(tmp / "seed_words.csv", pd.DataFrame(
             [{"label": c, "word": w} for c, words in model.seed_words_.items() for w in words]))
         prev = bootstrap_shares(model.area_weights(), units.city.to_numpy())
@@ -290,6 +292,10 @@ def _fit_seeded(units, labels, out, k, run) -> dict:
         write_csv(tmp / "area_prevalence.csv", prev[["city", "area", "share", "ci_low", "ci_high"]])
         if labels is not None:
             summary.update(_seeded_scores(tmp, units, labels, model, run))
+            if sensitivity and k == "auto":
+                from research.topics.sensitivity import guided_sensitivity
+
+                write_csv(tmp / "sensitivity.csv", guided_sensitivity(docs, labels, units.city.to_numpy(), run))
         write_text(tmp / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     return summary
 

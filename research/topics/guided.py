@@ -18,10 +18,10 @@ from research.topics.engine import Chain, fit_chain, frequent_vocab
 SEEDS = (11, 23, 37, 41, 59)
 
 
-def seed_words(vocab, term_list: str = "national_terms") -> dict[str, list[str]]:
+def seed_words(vocab, term_list: str = "national_terms", min_part: int = 2) -> dict[str, list[str]]:
     """Vocabulary words of each label's codebook terms (``term_list``: "national_terms" or
-    "terms").  A term that is not a vocabulary word contributes its jieba words; a word claimed
-    by two labels seeds neither."""
+    "terms").  A term that is not a vocabulary word contributes its jieba words of at least
+    ``min_part`` characters; a word claimed by two labels seeds neither."""
     from research.topics.tokens import topic_tokenizer
 
     vocab = set(vocab)
@@ -30,7 +30,8 @@ def seed_words(vocab, term_list: str = "national_terms") -> dict[str, list[str]]
     for label in codebook.labels():
         words = set()
         for term in getattr(label, term_list):
-            words |= {w for w in ([term] if term in vocab else tokenizer(term)) if w in vocab}
+            parts = [term] if term in vocab else [w for w in tokenizer(term) if len(w) >= min_part]
+            words |= {w for w in parts if w in vocab}
         out[label.code] = words
     shared = {w for a in out for b in out if a < b for w in out[a] & out[b]}
     return {code: sorted(words - shared) for code, words in out.items()}
@@ -41,7 +42,8 @@ class GuidedLDA:
     ``fit`` sets attributes ending in ``_``)."""
 
     def __init__(self, term_list: str = "national_terms", n_free: int = 2, seed_prior: float = 1.0,
-                 other_prior: float = 1e-4, chain: Chain = Chain(), seeds=SEEDS, min_count: int = 2):
+                 other_prior: float = 1e-4, chain: Chain = Chain(), seeds=SEEDS, min_count: int = 2,
+                 min_part: int = 2):
         self.term_list = term_list
         self.n_free = n_free
         self.seed_prior = seed_prior
@@ -49,12 +51,13 @@ class GuidedLDA:
         self.chain = chain
         self.seeds = seeds
         self.min_count = min_count
+        self.min_part = min_part
 
     def fit(self, docs: list[list[str]], run=None) -> GuidedLDA:
         """``run(fn, jobs)`` may map chains in parallel; the default runs them in turn."""
         self.labels_ = codebook.codes()
         self.vocab_ = frequent_vocab(docs, self.min_count)
-        self.seed_words_ = seed_words(self.vocab_, self.term_list)
+        self.seed_words_ = seed_words(self.vocab_, self.term_list, self.min_part)
         k = len(self.labels_) + self.n_free
         priors = {}
         for t, code in enumerate(self.labels_):
@@ -65,7 +68,8 @@ class GuidedLDA:
         jobs = [(docs, self.vocab_, k, seed, self.chain, priors) for seed in self.seeds]
         results = (run or _serial)(_chain, jobs)
         self.phi_ = np.mean([phi for phi, _ in results], axis=0)
-        self.theta_ = np.mean([theta for _, theta in results], axis=0)
+        self.run_thetas_ = np.stack([theta for _, theta in results])  # chains x units x topics
+        self.theta_ = self.run_thetas_.mean(axis=0)
         self.topic_labels_ = list(self.labels_) + ["free"] * self.n_free
         return self
 
