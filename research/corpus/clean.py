@@ -23,6 +23,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
@@ -228,15 +229,20 @@ def _is_title(line: str) -> bool:
     return bool(TITLE_WORDS.search(line)) and len(_CJK_RE.findall(line)) >= 6
 
 
+def _has_cjk(text: str, n: int) -> bool:
+    """At least ``n`` Chinese characters (stops counting there: lines can be a whole plan)."""
+    return sum(1 for _ in islice(_CJK_RE.finditer(text), n)) >= n
+
+
 def _is_heading(line: str) -> bool:
     """A numbered heading ("一、", "（三）", "第二章", "专栏1" ...) with words after its marker."""
     m = HEADING_START.match(line)
-    return bool(m) and len(_CJK_RE.findall(line[m.end():])) >= 2
+    return bool(m) and _has_cjk(line[m.end():m.end() + 200], 2)
 
 
 def _is_prose(line: str) -> bool:
     """A line of the plan's running text: it ends a sentence somewhere."""
-    return "。" in line and len(_CJK_RE.findall(line)) >= 8
+    return "。" in line and _has_cjk(line, 8)
 
 
 def _spam_terms(line: str) -> int:
@@ -247,12 +253,17 @@ def body_span(lines: list[str]) -> tuple[int, int]:
     """Indices of the first and last line of the plan's body: from the first line of prose or
     numbered heading to the last line of prose (or table line).  A page with no prose at all is
     body from end to end."""
-    anchors = [i for i, line in enumerate(lines)
-               if _is_prose(line.lstrip("\t")) or _is_heading(line.lstrip("\t"))]
-    prose = [i for i, line in enumerate(lines) if _is_prose(line.lstrip("\t")) or line.startswith("\t")]
-    if not anchors or not prose:
+    first = last = None
+    for i, line in enumerate(lines):
+        body = line.lstrip("\t")
+        prose = _is_prose(body)
+        if first is None and (prose or _is_heading(body)):
+            first = i
+        if prose or (line.startswith("\t") and first is not None):
+            last = i
+    if first is None or last is None:
         return 0, len(lines) - 1
-    return anchors[0], max(prose[-1], anchors[0])
+    return first, max(last, first)
 
 
 def _furniture_rule(line: str, nxt: str, previous: str) -> str:
@@ -280,6 +291,7 @@ MENU_BLOCK = 4  # this many menu-like lines in a row inside the body are a menu,
 
 def _body_rules(lines: list[str], keep: list[bool], start: int, end: int, report, line_no) -> None:
     """Drop, inside the body, only what its structure shows is not plan text."""
+    spam = any(SPAM_LINE.search(lines[j]) for j in range(start, end + 1))
     i = start
     while i <= end:
         body = lines[i].lstrip("\t")
@@ -289,7 +301,7 @@ def _body_rules(lines: list[str], keep: list[bool], start: int, end: int, report
         if lines[i].startswith("\t") or _is_heading(body):
             i += 1
             continue
-        if _spam_terms(body) >= 3 and not re.search("[。；]", body):
+        if spam and SPAM_LINE.search(body) and _spam_terms(body) >= 3 and not re.search("[。；]", body):
             report.drop("spam_lines", line_no(i), body)
             keep[i] = False
         elif not re.search(r"[\w\u3400-\u9fff]", body):
@@ -402,8 +414,13 @@ def clean_text(raw: str) -> tuple[str, CleaningReport]:
 
     # Inline rules, on the kept lines.
     kept: list[str] = []
+    whole = "\n".join(line for i, line in enumerate(lines) if keep[i])
+    seo, trailer, signed = (bool(rule.search(whole)) for rule in (SEO_INJECTION, INLINE_TRAILER, SIGNATURE))
     for i, line in enumerate(lines):
         if not keep[i]:
+            continue
+        if not (seo or trailer or signed):
+            kept.append(line)
             continue
         for m in SEO_INJECTION.finditer(line):
             report.drop("seo_injection", line_no(i), m.group(0), m.start() + 1, whole_line=False)
@@ -437,23 +454,32 @@ def _touches_cjk(text: str, match: re.Match) -> bool:
     return bool(_CJK_RE.match(before or " ") or _CJK_RE.match(after or " "))
 
 
+def _toc_key(line: str) -> str:
+    """A table-of-contents entry as its heading in the body reads: no spaces, no dot leaders
+    or page number."""
+    return re.sub(r"[.…·．\-—]*\d*$", "", re.sub(r"\s+", "", line))
+
+
 def _skip_contents(lines: list[str], keep: list[bool], i: int, report: CleaningReport) -> None:
-    """Drop a table of contents: its title and the entry lines after it, up to where its first
-    entry repeats (the body's first heading).  Only entry-like lines go (headings and short lines
-    without sentence punctuation); the plan's title and any prose between stay."""
+    """Drop a table of contents: its title, then up to where its first entry repeats (the body's
+    first heading) every line that stands again in the body (its entries).  Anything else in
+    that stretch (the plan's title, a preamble, a heading the body does not repeat) stays."""
     entries = [j for j in range(i + 1, len(lines)) if lines[j]]
-    first = lines[entries[0]] if entries else None
-    end = next((j for j in entries[1:] if lines[j] == first), None)
-    if end is None:  # no repeat: only the title goes
-        report.drop("table_of_contents", i + 1, lines[i].lstrip("\t"))
-        keep[i] = False
+    first = _toc_key(lines[entries[0]]) if entries else None
+    end = next((j for j in entries[1:] if _toc_key(lines[j]) == first), None)
+    report.drop("table_of_contents", i + 1, lines[i].lstrip("\t"))
+    keep[i] = False
+    if end is None:
         return
-    for j in range(i, end):
-        body = lines[j].lstrip("\t")
-        if not body or lines[j].startswith("\t") or _is_prose(body):
-            continue
-        if j == i or HEADING_START.match(body) or (not _is_title(body) and not SENTENCE_PUNCT.search(body)):
-            report.drop("table_of_contents", j + 1, body)
+    later = {_toc_key(line) for line in lines[end:] if line}
+    stretch = [j for j in range(i + 1, end) if lines[j] and not lines[j].startswith("\t")]
+    entry = {j: _toc_key(lines[j]) in later for j in stretch}
+    for k, j in enumerate(stretch):  # an entry the body words differently, between two entries
+        if not entry[j] and HEADING_START.match(lines[j]) and not SENTENCE_PUNCT.search(lines[j]):
+            entry[j] = 0 < k < len(stretch) - 1 and entry[stretch[k - 1]] and entry[stretch[k + 1]]
+    for j in stretch:
+        if entry[j]:
+            report.drop("table_of_contents", j + 1, lines[j])
             keep[j] = False
 
 
