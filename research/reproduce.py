@@ -48,7 +48,7 @@ def compare_models(new: Path, old: Path, units: pd.DataFrame | None = None) -> l
 
     metrics_a = json.loads((old / "metrics.json").read_text(encoding="utf-8"))
     metrics_b = json.loads((new / "metrics.json").read_text(encoding="utf-8"))
-    for block in ("with_context", "without_context", "fast_model"):
+    for block in ("with_context", "without_context", "sentence_level"):
         for key in HEADLINE:
             va, vb = metrics_a.get(block, {}).get(key), metrics_b.get(block, {}).get(key)
             if va is not None and round(va, 3) != round(vb if vb is not None else np.nan, 3):
