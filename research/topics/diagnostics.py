@@ -22,6 +22,24 @@ def coherence(model: LdaModel, docs: list[list[str]], bow: list, topn: int = TOP
     return {"npmi": float(npmi), "u_mass": float(umass)}
 
 
+def u_mass(model: LdaModel, bow: list, topn: int = TOPN) -> float:
+    """Mean u_mass coherence (document co-occurrence in ``bow``)."""
+    return float(CoherenceModel(model=model, corpus=bow, dictionary=model.id2word,
+                                coherence="u_mass", topn=topn, processes=1).get_coherence())
+
+
+def npmi_many(topic_sets: list[list[list[str]]], docs: list[list[str]], dictionary, topn: int = TOPN) -> list[float]:
+    """Mean NPMI of each model's top words (sliding window over ``docs``), the word
+    co-occurrences counted once for all models (gensim's ``CoherenceModel.for_topics``)."""
+    cm = CoherenceModel.for_topics(topic_sets, texts=docs, dictionary=dictionary, coherence="c_npmi",
+                                   topn=topn, processes=1)
+    out = []
+    for topics in topic_sets:
+        cm.topics = topics
+        out.append(float(cm.get_coherence()))
+    return out
+
+
 def perplexity(model: LdaModel, heldout: list) -> float:
     """Per-word perplexity of held-out units (gensim's variational bound, base 2)."""
     return float(2 ** (-model.log_perplexity(heldout)))

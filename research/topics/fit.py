@@ -32,7 +32,7 @@ from research import codebook, paths
 from research.atomic import atomic_dir, atomic_path, write_csv, write_text
 from research.errors import ResearchError
 from research.progress import progress
-from research.topics.diagnostics import choose_k, coherence, perplexity, stability, top_words
+from research.topics.diagnostics import choose_k, coherence, npmi_many, perplexity, stability, top_words, u_mass
 from research.topics.model import fit_lda, seeded_eta
 from research.topics.prevalence import bootstrap_runs, bootstrap_shares
 from research.topics.tokens import build_dictionary, tokenize_all
@@ -72,8 +72,7 @@ def _diagnose(job: tuple) -> dict:
     bow = [dictionary.doc2bow(d) for d in docs]
     eta = seeded_eta(dictionary, k - len(codebook.codes()))[0] if kind == "seeded" else None
     model = fit_lda([bow[i] for i in train], dictionary, k, seed, eta=eta)
-    scores = coherence(model, [docs[i] for i in train], [bow[i] for i in train])
-    return {"model": kind, "k": k, "seed": seed, **scores,
+    return {"model": kind, "k": k, "seed": seed, "u_mass": u_mass(model, [bow[i] for i in train]),
             "perplexity": perplexity(model, [bow[i] for i in test]), "words": top_words(model)}
 
 
@@ -85,6 +84,7 @@ def k_selection(docs, dictionary, grid=K_GRID, seeds=SEEDS, seeded_k: int | None
     if seeded_k:
         work += [("seeded", seeded_k, s, docs, train, test, dictionary) for s in seeds]
     frame = pd.DataFrame(_runner(jobs)(_diagnose, work))
+    frame["npmi"] = npmi_many(list(frame.words), [docs[i] for i in train], dictionary)
     rows = []
     for (kind, k), group in frame.groupby(["model", "k"], sort=False):
         rows.append({"model": kind, "k": k, "npmi": group.npmi.mean(), "npmi_sd": group.npmi.std(),
