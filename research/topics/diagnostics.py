@@ -30,9 +30,10 @@ def u_mass(model: LdaModel, bow: list, topn: int = TOPN) -> float:
 
 def npmi_many(topic_sets: list[list[list[str]]], docs: list[list[str]], dictionary, topn: int = TOPN) -> list[float]:
     """Mean NPMI of each model's top words (sliding window over ``docs``), the word
-    co-occurrences counted once for all models (gensim's ``CoherenceModel.for_topics``)."""
-    cm = CoherenceModel.for_topics(topic_sets, texts=docs, dictionary=dictionary, coherence="c_npmi",
-                                   topn=topn, processes=1)
+    co-occurrences counted once for all models' words (the same values as one model at a time)."""
+    cm = CoherenceModel(topics=[t for topics in topic_sets for t in topics], texts=docs, dictionary=dictionary,
+                        coherence="c_npmi", topn=topn, processes=1)
+    cm.estimate_probabilities()
     out = []
     for topics in topic_sets:
         cm.topics = topics
