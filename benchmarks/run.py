@@ -192,6 +192,35 @@ def pipeline_time(tmp: Path) -> dict:
     return {"steps": steps, "total_seconds": round(seconds, 2)}
 
 
+STUDY_DOCS = 1000  # issue #15: a 1,000-document study in under 10 minutes on 2 cores
+
+
+def make_copies(folder: Path, n: int) -> int:
+    """``n`` documents: copies of the raw seed captures under new names."""
+    from research import paths
+
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = sorted(paths.SEEDS.glob("*.txt"))
+    for i in range(n):
+        shutil.copyfile(seeds[i % len(seeds)], folder / f"{i:05d}_{seeds[i % len(seeds)].name}")
+    return n
+
+
+def study_time(tmp: Path, n: int = STUDY_DOCS) -> dict:
+    """``python -m research study`` on ``n`` copies of the seeds, every output included: wall
+    time, peak memory and the time of each stage (from the study's ``study.json``)."""
+    folder = tmp / f"study_{n}"
+    make_copies(folder, n)
+    out = tmp / f"study_{n}_out"
+    seconds, peak, result = run_measured([sys.executable, "-m", "research", "study", str(folder),
+                                          "--out", str(out)])
+    if result.returncode:
+        raise SystemExit(f"study failed: {result.stderr.strip().splitlines()[-1:]}")
+    summary = json.loads((out / "study.json").read_text(encoding="utf-8"))
+    return {"documents": n, "units": summary["units"], "seconds": round(seconds, 1),
+            "peak_memory_mb": round(peak / 2**20), "stages_seconds": summary["seconds"]}
+
+
 def main() -> None:
 
     results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
@@ -229,6 +258,8 @@ def main() -> None:
             / (classify["fast_jobs2"]["seconds"] - sc["startup_seconds"]), 3)
         print("whole pipeline from raw seeds ...", flush=True)
         results["pipeline"] = pipeline_time(tmp)
+        print(f"study of {STUDY_DOCS} copies of the seeds ...", flush=True)
+        results["study"] = study_time(tmp)
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     print(table(results))
 
@@ -259,4 +290,8 @@ def table(r: dict) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["study"]:  # just the study case: python benchmarks/run.py study [N]
+        with tempfile.TemporaryDirectory() as name:
+            print(json.dumps(study_time(Path(name), int(sys.argv[2]) if len(sys.argv) > 2 else STUDY_DOCS), indent=1))
+    else:
+        main()

@@ -32,11 +32,22 @@ def _inject(notebook, parameters: dict) -> bool:
     return False
 
 
-def is_parameterized(path: Path) -> bool:
+def parameter_names(path: Path) -> list[str]:
+    """Names assigned in the notebook's cell tagged ``parameters`` (empty: not parameterized)."""
+    import re
+
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
-    return any("parameters" in c.get("metadata", {}).get("tags", []) for c in notebook.cells)
+    for cell in notebook.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return re.findall(r"^([A-Za-z_]\w*)\s*=", cell.source, re.MULTILINE)
+    return []
+
+
+#: What a study gives each notebook parameter (paths relative to ``study/notebooks/``), and
+#: the file that must exist in the study for it.
+STUDY_PARAMETERS = {"study": ("..", "labels.csv"), "topics_dir": ("../topics", "topics/summary.json")}
 
 
 def execute(path: Path, out: Path | None = None, timeout: int = TIMEOUT, parameters: dict | None = None,
@@ -66,11 +77,23 @@ def execute(path: Path, out: Path | None = None, timeout: int = TIMEOUT, paramet
     return target
 
 
-def execute_for_study(study: Path) -> list[Path]:
-    """Execute every parameterized numbered notebook for the study in ``study`` and write it
-    to ``study/notebooks/``.  The notebooks run there and are given ``study = ".."``, so the
-    folder can be moved afterwards."""
+def execute_for_study(study: Path) -> tuple[list[Path], dict[str, str]]:
+    """Execute every numbered notebook whose parameters a study provides (``study``, and
+    ``topics_dir`` when topics were fitted) and write it to ``study/notebooks/``; return the
+    notebooks written and, for the others, why they were not run.  The notebooks run there
+    with paths relative to it, so the folder can be moved afterwards."""
     out = Path(study) / "notebooks"
     out.mkdir(parents=True, exist_ok=True)
-    return [execute(path, out, parameters={"study": ".."}, cwd=out)
-            for path in notebook_files() if is_parameterized(path)]
+    written, skipped = [], {}
+    for path in notebook_files():
+        names = parameter_names(path)
+        unknown = [n for n in names if n not in STUDY_PARAMETERS]
+        missing = [STUDY_PARAMETERS[n][1] for n in names if n in STUDY_PARAMETERS
+                   and not (Path(study) / STUDY_PARAMETERS[n][1]).exists()]
+        if not names or unknown or missing:
+            skipped[path.name] = ("no parameters cell" if not names else
+                                  f"parameter(s) {', '.join(unknown)} unknown to a study" if unknown else
+                                  f"the study has no {', '.join(missing)}")
+            continue
+        written.append(execute(path, out, parameters={n: STUDY_PARAMETERS[n][0] for n in names}, cwd=out))
+    return written, skipped

@@ -206,11 +206,16 @@ def _build(lang: str, figs: Path, tabs: Path) -> list[Path]:
 
 
 def _metrics_table(m: dict) -> pd.DataFrame:
-    rows = [("classifier (with section path)", m["with_context"]),
-            ("classifier (paragraph alone)", m["without_context"]),
-            ("fast classifier (no embeddings)", m["fast_model"])]
-    rows += [(f"features: {k}", v) for k, v in m["feature_sets"].items()]
-    rows += [(f"baseline: {k}", v) for k, v in m["baselines"].items()]
-    return pd.DataFrame([{"model": name, "macro_f1": s["macro_f1"], "accuracy": s["accuracy"],
+    """Every evaluation in ``metrics.json`` with a macro-F1: the top-level ones (with and without
+    section path, ...) first, then each family of them (ablations, baselines, ...)."""
+    names = {"with_context": "classifier (with section path)", "without_context": "classifier (paragraph alone)",
+             "fast_model": "fast classifier (no embeddings)"}
+    rows = [(names.get(k, k.replace("_", " ")), v) for k, v in m.items()
+            if isinstance(v, dict) and "macro_f1" in v]
+    for family, entries in m.items():
+        if isinstance(entries, dict) and "macro_f1" not in entries:
+            rows += [(f"{family.rstrip('s').replace('_', ' ')}: {k}", v) for k, v in entries.items()
+                     if isinstance(v, dict) and "macro_f1" in v]
+    return pd.DataFrame([{"model": name, "macro_f1": s["macro_f1"], "accuracy": s.get("accuracy", np.nan),
                           "top2_accuracy": s.get("top2_accuracy", np.nan),
                           "ece": s.get("calibration", {}).get("ece", np.nan)} for name, s in rows])

@@ -63,8 +63,9 @@ def label_chunk(job: tuple) -> pd.DataFrame:
 
 
 def labels_stage(units_csv: Path, out: Path, gold_path: Path | None = None, model_path=None,
-                 client=None, chunk: int = CHUNK) -> dict:
-    """Write ``out`` (labels.csv); return counts per label source."""
+                 client=None, chunk: int = CHUNK, jobs: int = 1) -> dict:
+    """Write ``out`` (labels.csv); return counts per label source.  Chunks of ``chunk`` units
+    are labelled on ``client`` (Dask) or in ``jobs`` local processes."""
     if not Path(units_csv).exists():
         raise ResearchError(f"{units_csv}: no such file (the corpus stage writes it)")
     gold = read_gold(gold_path)
@@ -72,9 +73,9 @@ def labels_stage(units_csv: Path, out: Path, gold_path: Path | None = None, mode
     counts = {"gold": 0, "classifier": 0}
     reader = pd.read_csv(units_csv, dtype={"doc_id": str, "unit_id": str, "text": str, "section_path": str},
                          keep_default_na=False, chunksize=chunk)
-    jobs = ((frame, {u: gold[u] for u in frame.unit_id if u in gold}, model_path) for frame in reader)
+    work = ((frame, {u: gold[u] for u in frame.unit_id if u in gold}, model_path) for frame in reader)
     with open(out, "w", encoding="utf-8", newline="") as handle:
-        for i, frame in enumerate(map_ordered(label_chunk, jobs, client, desc="labels")):
+        for i, frame in enumerate(map_ordered(label_chunk, work, client, desc="labels", jobs=jobs)):
             frame.to_csv(handle, index=False, header=i == 0, lineterminator="\n")
             for source, n in frame.label_source.value_counts().items():
                 counts[source] += int(n)

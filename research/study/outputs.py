@@ -127,7 +127,8 @@ def outputs_stage(study: Path, summary: dict, metadata: pd.DataFrame, units: pd.
                 figures += draw_figures(study / "figures", lang, metadata, by, shares, test, study / "topics")
         for future in futures:
             figures += future.result()
-        executed = running.result() if running else []
+        executed, not_run = running.result() if running else ([], {})
     summary["notebooks"] = [p.name for p in executed]
+    summary["notebooks_not_run"] = not_run
     write_page(study, summary)
     return {"tables": tables, "figures": figures, "notebooks": executed}

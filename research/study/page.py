@@ -31,6 +31,20 @@ def _table(path: Path, caption: str = "") -> str:
     return head + frame.to_html(index=False, border=0, escape=True, float_format=lambda v: f"{v:.3f}")
 
 
+def _documents(path: Path) -> str:
+    """Percent of units per area, one row per document."""
+    if not path.exists():
+        return ""
+    from research import codebook
+
+    frame = pd.read_csv(path, keep_default_na=False)
+    wide = (100 * frame.pivot_table(index=["doc_id", "group"], columns="area", values="share")).round(1)
+    names = codebook.names("en")
+    wide = wide[[c for c in names if c in wide.columns]].rename(columns=names).reset_index()
+    return ("<p class=note>Percent of units per area (intervals in <code>tables/emphasis_documents.csv</code>)</p>"
+            + wide.to_html(index=False, border=0, escape=True))
+
+
 def write_page(study: Path, summary: dict) -> Path:
     """Write ``study/report.html`` from the study's figures and tables."""
     figs, tabs, by = study / "figures", study / "tables", summary["by"]
@@ -67,7 +81,12 @@ def write_page(study: Path, summary: dict) -> Path:
               _figure(figs / "emphasis_topics.png", "Topic weight mapped onto areas"),
               _figure(figs / "topic_words_seeded.png", "Top words per topic (seeded LDA)"),
               "<h2>Labels</h2>", _table(tabs / "label_sources.csv"),
-              "<h2>Per document</h2>", _table(tabs / "emphasis_documents.csv")]
+              "<h2>Notebooks</h2>",
+              "<p>" + html.escape(", ".join(summary.get("notebooks", [])) or "none executed") + " in "
+              "<code>notebooks/</code>" + "".join(f"; {html.escape(k)} not run: {html.escape(v)}"
+                                                 for k, v in summary.get("notebooks_not_run", {}).items())
+              + ".</p>",
+              "<h2>Per document</h2>", _documents(tabs / "emphasis_documents.csv")]
     page = ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Study</title>"
             f"<style>{STYLE}</style></head><body>" + "\n".join(p for p in parts if p) + "</body></html>\n")
     target = study / "report.html"

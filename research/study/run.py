@@ -69,7 +69,8 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
             echo(metadata[["file", "city", "province", "year", "type"]].to_string(index=False))
 
         start = time.perf_counter()
-        counts = labels.labels_stage(corpus.units, tmp / "labels.csv", gold, model, client)
+        counts = labels.labels_stage(corpus.units, tmp / "labels.csv", gold, model, client,
+                                     chunk=_chunk(corpus.n_units, workers), jobs=workers)
         timings["labels"] = time.perf_counter() - start
         echo(f"labels: {counts['gold']} gold, {counts['classifier']} classifier ({timings['labels']:.1f} s)")
         unit_labels = labels.load_labels(tmp / "labels.csv")
@@ -106,6 +107,13 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
         summary["seconds"] = {k: round(v, 2) for k, v in timings.items()}
         _write_summary(tmp, summary)
     return summary
+
+
+def _chunk(n_units: int, workers: int) -> int:
+    """Units per labelling chunk: enough chunks to keep every worker busy, at most CHUNK."""
+    from research.study.labels import CHUNK
+
+    return max(50, min(CHUNK, -(-n_units // (2 * max(1, workers)))))
 
 
 def _topics_line(status: dict) -> str:

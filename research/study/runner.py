@@ -30,9 +30,13 @@ def dask_client(address: str | None, workers: int = 2):
 
 
 def map_ordered(func: Callable, items: Iterable, client=None, total: int | None = None,
-                desc: str = "", window: int = 16) -> Iterator:
-    """``func(item)`` for each item, in order; on ``client`` (a Dask client) at most
-    ``window`` items are in flight at once."""
+                desc: str = "", window: int = 16, jobs: int = 1) -> Iterator:
+    """``func(item)`` for each item, in order: on ``client`` (a Dask client) with at most
+    ``window`` items in flight, else in ``jobs`` local processes (forked, so what the parent
+    loaded, e.g. the model, is shared), else here."""
+    if client is None and jobs > 1:
+        yield from _pool_map(func, items, jobs, total, desc)
+        return
     if client is None:
         for item in progress(items, total=total, desc=desc):
             yield func(item)
@@ -44,3 +48,24 @@ def map_ordered(func: Callable, items: Iterable, client=None, total: int | None 
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+def _pool_map(func: Callable, items: Iterable, jobs: int, total: int | None, desc: str) -> Iterator:
+    """In order, with at most ``2 * jobs`` items handed out at once (``Pool.imap`` would read
+    the whole input ahead)."""
+    import gc
+    import multiprocessing as mp
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    gc.freeze()  # forked workers share the parent's objects instead of copying them on write
+    try:
+        with mp.get_context(method).Pool(jobs) as pool:
+            pending: deque = deque()
+            for item in progress(items, total=total, desc=desc):
+                pending.append(pool.apply_async(func, (item,)))
+                if len(pending) >= 2 * jobs:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+    finally:
+        gc.unfreeze()

@@ -19,7 +19,7 @@ import pandas as pd
 from research import codebook, paths
 
 MIN_UNITS = 60  #: fewer units than this: topics are not fitted (reason recorded)
-MAX_UNITS = 6000  #: larger collections: topics fitted on a fixed-seed sample of units
+MAX_UNITS = 2000  #: larger collections: topics fitted on a fixed-seed sample of units (they bound the run time)
 SAMPLE_SEED = 2021
 
 
