@@ -40,7 +40,7 @@ from research.topics.tokens import build_dictionary, tokenize_all
 K_GRID = (4, 6, 8, 10, 12, 16, 20)
 SEEDS = (11, 23, 37, 41, 59)
 N_FREE = 2
-RUNS, STABILITY_SETS = 10, 5
+RUNS, STABILITY_SETS = 20, 5
 HELDOUT_SHARE, SPLIT_SEED = 0.2, 2021
 TOPICS_DIR = paths.DATA / "topics"
 
