@@ -147,3 +147,31 @@ def test_city_inference_reads_title_and_issuing_body():
     assert infer_city(["青岛市医疗保障“十四五”规划"], "") == "青岛"
     assert infer_city([], "成立盘锦市医疗保障局。盘锦市的工作与盘锦市。") == "盘锦"
     assert infer_city(["关于全市基本医疗保险工作情况的报告"], "全市、我市") == "unknown"
+
+
+def test_inferred_metadata_matches_the_manifest_where_the_text_names_it(tmp_path):
+    from research.study.corpus import corpus_document
+
+    manifest = pd.read_csv(paths.MANIFEST, dtype=str, keep_default_na=False)
+    for row in manifest.itertuples():
+        doc = corpus_document((str(paths.SEEDS / row.file), row.doc_id, ""))
+        assert not doc.error and doc.units
+        inferred = doc.inferred
+        if row.title:  # a capture with a title line names its city there or in its issuing body
+            assert inferred["city"] == row.city_zh, (row.file, inferred)
+            assert inferred["type"] == row.doc_type
+        if row.issued and inferred["year"]:
+            assert inferred["year"] == row.issued[:4]
+        assert {u["city"] for u in doc.units} == {inferred["city"]}
+
+
+def test_a_document_that_cannot_be_read_is_skipped_and_named(tmp_path):
+    from research.study.corpus import corpus_stage
+
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text(_seed("Wuhan")[0], encoding="utf-8")
+    bad.write_text("\n\n", encoding="utf-8")
+    result = corpus_stage([(good, "good", ""), (bad, "bad", "")], tmp_path / "corpus")
+    assert result.documents == 1 and len(result.skipped) == 1 and "bad.txt" in result.skipped[0]
+    units = pd.read_csv(result.units, dtype=str)
+    assert set(units.doc_id) == {"good"}
