@@ -45,10 +45,10 @@ def test_report_builds_in_both_languages_and_repeats_exactly(derived_inputs, tmp
 
 
 def test_report_never_runs_an_earlier_step(monkeypatch, tmp_path):
-    from research.report import build
+    from research.report import build, views
 
     missing = tmp_path / "nothing" / "summary.json"
-    monkeypatch.setattr(build, "INPUTS", ((missing, "topics fit"),))
+    monkeypatch.setattr(views, "INPUTS", ((missing, "topics fit"),))
     with pytest.raises(ResearchError, match="topics fit"):
         build.build_report(out=tmp_path / "out")
     assert not missing.exists() and not (tmp_path / "out").exists()
