@@ -175,3 +175,50 @@ def test_a_document_that_cannot_be_read_is_skipped_and_named(tmp_path):
     assert result.documents == 1 and len(result.skipped) == 1 and "bad.txt" in result.skipped[0]
     units = pd.read_csv(result.units, dtype=str)
     assert set(units.doc_id) == {"good"}
+
+
+def test_topics_are_skipped_with_a_reason_on_a_tiny_collection(tmp_path):
+    from research.study.corpus import corpus_stage
+    from research.study.labels import labels_stage, load_labels
+    from research.study.topics import MIN_UNITS, topics_stage
+
+    doc = tmp_path / "fragment.txt"
+    doc.write_text(_seed("Lishui")[0], encoding="utf-8")
+    corpus = corpus_stage([(doc, "fragment", "")], tmp_path / "corpus")
+    assert corpus.n_units < MIN_UNITS
+    labels_stage(corpus.units, tmp_path / "labels.csv")
+    meta = pd.DataFrame([{"doc_id": "fragment", "city": "丽水"}])
+    status = topics_stage(corpus.units, load_labels(tmp_path / "labels.csv"), meta, "city", tmp_path / "topics")
+    for name in ("unseeded", "seeded"):
+        assert str(MIN_UNITS) in status[name]["skipped"]
+    assert json.loads((tmp_path / "topics" / "status.json").read_text(encoding="utf-8")) == status
+
+
+def test_stages_refuse_missing_inputs(tmp_path):
+    from research.errors import ResearchError
+    from research.study.labels import labels_stage, load_labels
+    from research.study.views import load_study
+
+    with pytest.raises(ResearchError, match="corpus stage"):
+        labels_stage(tmp_path / "units.csv", tmp_path / "labels.csv")
+    with pytest.raises(ResearchError, match="labels stage"):
+        load_labels(tmp_path / "labels.csv")
+    with pytest.raises(ResearchError, match="not a study folder"):
+        load_study(tmp_path)
+    assert not any(tmp_path.iterdir())
+
+
+def test_gold_is_used_where_a_unit_has_it_and_the_classifier_elsewhere(corpus_dir, tmp_path):
+    from research.annotations.check import read_annotations
+    from research.study.labels import labels_stage, load_labels
+
+    gold = read_annotations(paths.GOLD).drop(columns="_row")
+    part = gold.iloc[::2]
+    part.to_csv(tmp_path / "half.csv", index=False)
+    counts = labels_stage(corpus_dir / "units.csv", tmp_path / "labels.csv", tmp_path / "half.csv", chunk=100)
+    labels = load_labels(tmp_path / "labels.csv")
+    assert counts == {"gold": len(part), "classifier": len(labels) - len(part)}
+    merged = labels.merge(part[["unit_id", "label"]], on="unit_id", suffixes=("", "_gold"))
+    assert (merged.label == merged.label_gold).all() and (merged.label_source == "gold").all()
+    rest = labels[~labels.unit_id.isin(part.unit_id)]
+    assert (rest.label_source == "classifier").all() and (rest.label == rest.classifier_label).all()

@@ -52,10 +52,11 @@ def label_chunk(job: tuple) -> pd.DataFrame:
     proba = model.predict_proba([compose(t, p) for t, p in zip(units.text, units.section_path)])
     proba = proba[:, [classes.index(c) for c in codes]]
     predicted = np.array(codes)[proba.argmax(axis=1)]
-    gold_labels = units.unit_id.map(gold)
+    gold_labels = units.unit_id.map(gold).astype(object)
+    has_gold = gold_labels.notna().to_numpy()
     out = units[["doc_id", "unit_id", "part", "n_chars"]].copy()
-    out["label"] = gold_labels.fillna(pd.Series(predicted, index=units.index))
-    out["label_source"] = np.where(gold_labels.notna(), "gold", "classifier")
+    out["label"] = np.where(has_gold, gold_labels.to_numpy(), predicted)
+    out["label_source"] = np.where(has_gold, "gold", "classifier")
     out["classifier_label"] = predicted
     for k, code in enumerate(codes):
         out[f"p_{code}"] = proba[:, k].round(4)
