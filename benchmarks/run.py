@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BATCH_MB = 20
-SLOW_BATCH_MB = 1  # the embedding model is far slower: measured on a smaller batch
 
 
 def timed(fn, repeat: int = 3):
@@ -59,17 +58,16 @@ def stage_times() -> dict:
     out["lda_fit_one_model"], _ = timed(lambda: fit_lda(bow, dictionary, 10, 11), repeat=1)
     gold = load_gold()
     inputs = [compose(t, p) for t, p in zip(gold.text, gold.section_path)]
-    for name, model in (("train_default_model", None), ("train_fast_model", "fast")):
-        params = None
-        if model == "fast":
-            metrics = json.loads((paths.MODELS / "metrics.json").read_text())
-            params = metrics["fast_model"]["chosen_params"]
-        out[name], _ = timed(lambda params=params: build_pipeline(params).fit(inputs, gold.label), repeat=1)
+    from research.classify.pipeline import chosen_params, fit_model
+
+    out["train_default_model"], _ = timed(lambda: fit_model(chosen_params(), list(gold.text),
+                                                           list(gold.section_path), gold.label.to_numpy()),
+                                          repeat=1)
     from research.classify.model_io import load_model
 
-    out["load_fast_model"], fast = timed(lambda: load_model("fast"))
+    out["load_default_model"], model = timed(lambda: load_model())
     units = [compose(u.text, u.section_path) for d in docs for u in d.units]
-    out["predict_fast_model"], _ = timed(lambda: fast.predict_proba(units))  # tokenizes again
+    out["predict_default_model"], _ = timed(lambda: model.predict_proba(units))  # tokenizes again
     return {k: round(v, 4) for k, v in out.items()}
 
 
@@ -155,8 +153,8 @@ def classify_throughput(folder: Path, chars: int, model: str, jobs: int, tmp: Pa
     machine is shared, so single runs are noisy) and the highest peak memory."""
     cmd = [sys.executable, "-m", "research", "classify", str(folder), "--jobs", str(jobs),
            "--out", str(tmp / f"out_{model}_{jobs}.csv")]
-    if model == "fast":
-        cmd += ["--model", "fast"]
+    if model != "default":
+        cmd += ["--model", model]
     runs = [run_measured(cmd)[:2] for _ in range(repeat)]
     seconds, peak = min(r[0] for r in runs), max(r[1] for r in runs)
     return {"model": model, "jobs": jobs, "chars": chars, "seconds": round(seconds, 2), "runs": repeat,
@@ -171,7 +169,7 @@ def scaling(tmp: Path, full: dict) -> dict:
     quarter = tmp / "batch_quarter"
     make_batch(quarter, BATCH_MB / 4)
     chars = sum(len(read_document(p)) for p in quarter.iterdir())
-    part = classify_throughput(quarter, chars, "fast", 1, tmp, repeat=2)
+    part = classify_throughput(quarter, chars, "default", 1, tmp, repeat=2)
     per_char = (full["seconds"] - part["seconds"]) / (full["chars"] - part["chars"])
     return {"quarter_batch": part,
             "full_batch": {k: full[k] for k in ("chars", "seconds", "chars_per_second", "peak_memory_mb")},
@@ -229,33 +227,29 @@ def main() -> None:
     results["stages_seconds"] = stage_times()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        big, small = tmp / "batch", tmp / "batch_small"
+        big = tmp / "batch"
         size = make_batch(big, BATCH_MB)
-        make_batch(small, SLOW_BATCH_MB)
         results["batch"] = {"files": len(list(big.iterdir())), "bytes": size}
         print(f"bare jieba and rjieba on the {size / 1e6:.1f} MB batch ...", flush=True)
         bare_big = bare_segmenters(big)
-        bare_small = bare_segmenters(small)
         results["bare_jieba"] = bare_big["jieba"]
         results["bare_rjieba"] = bare_big["rjieba"]
         classify = {}
-        for model, jobs, folder, ref in (("fast", 1, big, bare_big), ("fast", 2, big, bare_big),
-                                         ("default", 1, small, bare_small)):
-            print(f"classify --model {model} --jobs {jobs} ...", flush=True)
-            row = classify_throughput(folder, ref["jieba"]["chars"], model, jobs, tmp,
-                                      repeat=2 if model == "fast" else 1)
+        for jobs in (1, 2):  # the one default model, in the same run as bare jieba (issue #12)
+            print(f"classify --jobs {jobs} ...", flush=True)
+            row = classify_throughput(big, bare_big["jieba"]["chars"], "default", jobs, tmp, repeat=2)
             for name in ("jieba", "rjieba"):
-                row[f"ratio_to_bare_{name}"] = round(row["chars_per_second"] / ref[name]["chars_per_second"], 3)
-            classify[f"{model}_jobs{jobs}"] = row
-        classify["fast_jobs2"]["speedup_over_jobs1"] = round(
-            classify["fast_jobs2"]["chars_per_second"] / classify["fast_jobs1"]["chars_per_second"], 3)
+                row[f"ratio_to_bare_{name}"] = round(row["chars_per_second"] / bare_big[name]["chars_per_second"], 3)
+            classify[f"default_jobs{jobs}"] = row
+        classify["default_jobs2"]["speedup_over_jobs1"] = round(
+            classify["default_jobs2"]["chars_per_second"] / classify["default_jobs1"]["chars_per_second"], 3)
         results["classify"] = classify
-        print("classify --model fast on a quarter of the batch (scaling) ...", flush=True)
-        results["scaling"] = sc = scaling(tmp, classify["fast_jobs1"])
+        print("classify on a quarter of the batch (scaling) ...", flush=True)
+        results["scaling"] = sc = scaling(tmp, classify["default_jobs1"])
         # the start-up (imports, model loading) runs once before the workers fork
-        classify["fast_jobs2"]["speedup_after_startup"] = round(
-            (classify["fast_jobs1"]["seconds"] - sc["startup_seconds"])
-            / (classify["fast_jobs2"]["seconds"] - sc["startup_seconds"]), 3)
+        classify["default_jobs2"]["speedup_after_startup"] = round(
+            (classify["default_jobs1"]["seconds"] - sc["startup_seconds"])
+            / (classify["default_jobs2"]["seconds"] - sc["startup_seconds"]), 3)
         print("whole pipeline from raw seeds ...", flush=True)
         results["pipeline"] = pipeline_time(tmp)
         print(f"study of {STUDY_DOCS} copies of the seeds ...", flush=True)
@@ -280,8 +274,8 @@ def table(r: dict) -> str:
              f"{sc['marginal_chars_per_second']:,} chars/s; peak memory "
              f"{sc['quarter_batch']['peak_memory_mb']} -> {sc['full_batch']['peak_memory_mb']} MB")
     whole = f"whole pipeline (python -m research pipeline): {r['pipeline']['total_seconds']:.1f} s"
-    j2 = r["classify"]["fast_jobs2"]
-    speedup = (f"--jobs 2 speed-up (fast model): {j2['speedup_over_jobs1']:.2f}x "
+    j2 = r["classify"]["default_jobs2"]
+    speedup = (f"--jobs 2 speed-up: {j2['speedup_over_jobs1']:.2f}x "
                f"({j2['speedup_after_startup']:.2f}x after the start-up)")
     lines += ["", speedup,
               scale, whole]
