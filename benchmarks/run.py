@@ -280,6 +280,11 @@ def table(r: dict) -> str:
     lines += ["", speedup,
               scale, whole]
     lines += [f"  {k:<36}{v:>8.2f}" for k, v in r["pipeline"]["steps"].items()]
+    if "study" in r:
+        st = r["study"]
+        lines += ["", f"study of {st['documents']} documents ({st['units']} units): {st['seconds']:.1f} s, "
+                      f"peak memory {st['peak_memory_mb']} MB"]
+        lines += [f"  {k:<36}{v:>8.2f}" for k, v in st["stages_seconds"].items()]
     return "\n".join(lines)
 
 
