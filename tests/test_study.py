@@ -222,3 +222,12 @@ def test_gold_is_used_where_a_unit_has_it_and_the_classifier_elsewhere(corpus_di
     assert (merged.label == merged.label_gold).all() and (merged.label_source == "gold").all()
     rest = labels[~labels.unit_id.isin(part.unit_id)]
     assert (rest.label_source == "classifier").all() and (rest.label == rest.classifier_label).all()
+
+
+def test_dask_runs_the_per_document_stages_with_the_same_result(study, collection, tmp_path):
+    folder, _ = collection
+    out = tmp_path / "on_dask"
+    assert main(["study", str(folder), "--out", str(out), "--no-topics", "--no-notebooks",
+                 "--dask", "local", "--workers", "2"]) == 0
+    for name in ("corpus/units.csv", "corpus/dropped.csv", "labels.csv", "tables/emphasis.csv"):
+        assert (out / name).read_bytes() == (study / name).read_bytes(), name
