@@ -111,7 +111,9 @@ def _study(args) -> int:
     print(f"{summary['documents']} documents, {summary['units']} units ({sources['gold']} gold, "
           f"{sources['classifier']} classifier) in {len(summary['groups'])} groups by {summary['by']}: "
           f"{', '.join(map(str, summary['groups']))}")
-    print(f"wrote {args.out}/: metadata.csv, corpus/, labels.csv, topics/, tables/, figures/, notebooks/, report.html")
+    notebooks = f"notebooks/ ({len(summary.get('notebooks', []))}), " if not args.no_notebooks else ""
+    print(f"wrote {args.out}/: metadata.csv, corpus/, labels.csv, topics/, tables/, figures/, {notebooks}"
+          f"report.html, study.json")
     return 3 if summary["skipped"] else 0
 
 
