@@ -35,7 +35,8 @@ lab: $(LAB_STAMP)
 
 # Raw seeds -> corpus -> annotation check -> topic models -> classifier -> figures and tables:
 # corpus build; annotations check; topics coverage; topics fit --jobs 2;
-# topics fit --seeded --jobs 2; train --jobs 2; report --lang both (one process, see cli.PIPELINE).
+# topics fit --seeded --jobs 2; train --jobs 2; study of seeds/ into reports/; report --lang both
+# (one process, see cli.PIPELINE).
 pipeline: setup
 	$(PY) -m research pipeline
 

@@ -128,9 +128,27 @@ def _notebooks(args) -> int:
 
 #: What ``python -m research pipeline`` (and ``make pipeline``) runs: raw seeds to every table
 #: and figure.  One process, so each library is imported once rather than once per step.
+#: The committed ``reports/`` are the study of ``seeds/`` with the gold labels (topics and
+#: notebooks come from their own steps), plus the classifier's evaluation figures.
 PIPELINE = (("corpus", "build"), ("annotations", "check"), ("topics", "coverage"),
             ("topics", "fit", "--jobs", "2"), ("topics", "fit", "--seeded", "--jobs", "2"),
-            ("train", "--jobs", "2"), ("report", "--lang", "both"))
+            ("train", "--jobs", "2"),
+            ("study", "{seeds}", "--meta", "{manifest}", "--out", "{reports}", "--no-topics", "--no-notebooks"),
+            ("report", "--lang", "both"))
+
+
+def pipeline_steps() -> list[list[str]]:
+    """:data:`PIPELINE` with the project's folders filled in."""
+    from research import paths
+
+    def shown(path) -> str:  # relative to the working folder where possible: outputs name it
+        import os
+
+        relative = os.path.relpath(path)
+        return str(path) if relative.startswith("..") else relative
+
+    where = {"seeds": shown(paths.SEEDS), "manifest": shown(paths.MANIFEST), "reports": shown(paths.REPORTS)}
+    return [[part.format(**where) for part in step] for step in PIPELINE]
 
 
 def _pipeline(args) -> int:
@@ -138,12 +156,13 @@ def _pipeline(args) -> int:
 
     parser = build_parser()
     total = time.perf_counter()
-    for step in (s for s in PIPELINE if s[0] not in args.skip):
+    for step, shown in ((s, t) for s, t in zip(pipeline_steps(), PIPELINE) if s[0] not in args.skip):
         print(f"== python -m research {' '.join(step)}", flush=True)
         start = time.perf_counter()
         step_args = parser.parse_args(list(step))
         status = step_args.func(step_args)
-        print(f"== {' '.join(step)}: {time.perf_counter() - start:.2f} s", flush=True)
+        label = 'study seeds' if shown[0] == 'study' else ' '.join(shown)
+        print(f"== {label}: {time.perf_counter() - start:.2f} s", flush=True)
         if status:
             return status
     print(f"== pipeline: {time.perf_counter() - total:.2f} s", flush=True)

@@ -17,7 +17,7 @@ import pandas as pd
 from research import paths
 from research.atomic import atomic_dir
 from research.report import figures as fg
-from research.report.emphasis import contingency, independence_test, share_correlation, view_agreement
+from research.report.emphasis import share_correlation, view_agreement
 from research.report.style import apply_style, label_names, save_figure
 from research.report.tables import interval_table, save_table
 from research.report.views import (INPUTS, SEEDED, TOPICS, city_names, emphasis, ensure_inputs,  # noqa: F401
@@ -58,9 +58,6 @@ def _build(lang: str, figs: Path, tabs: Path) -> list[Path]:
                            f"emphasis_gold{suffix}")
     written += save_figure(fg.emphasis_figure(shares["classifier_probability"], lang, group_names=cities), figs,
                            f"emphasis_classifier{suffix}")
-    test = independence_test(contingency(units, "gold"))
-    written += save_figure(fg.residual_heatmap(test["residuals"], lang, group_names=cities), figs,
-                           f"residuals{suffix}")
     metrics = json.loads((paths.MODELS / "metrics.json").read_text(encoding="utf-8"))
     matrix = np.array(metrics["with_context"]["confusion"]["matrix"])
     written += save_figure(fg.confusion_figure(matrix, lang), figs, f"confusion{suffix}")
@@ -91,13 +88,7 @@ def _build(lang: str, figs: Path, tabs: Path) -> list[Path]:
     long = pd.concat([s.assign(view=k) for k, s in shares.items()], ignore_index=True)
     written += save_table(long[["view", "city", "area", "share", "ci_low", "ci_high", "n_units"]].round(4),
                           tabs, "emphasis_all_views", "Emphasis per city and area, every view and weighting")
-    stats = pd.DataFrame([{"chi2": test["chi2"], "dof": test["dof"], "p_value": test["p_value"],
-                           "p_value_monte_carlo": test["p_value_monte_carlo"], "cramers_v": test["cramers_v"],
-                           "n_units": test["n"], "share_expected_below_5": test["share_expected_below_5"]}])
-    written += save_table(stats.round(4), tabs, "independence_test",
-                          "Chi-square test of independence of city and area (gold labels)")
-    residuals = test["residuals"].rename(columns=en).round(2).reset_index()
-    written += save_table(residuals, tabs, "residuals", "Adjusted standardized residuals, city by area")
+    # The independence test and its residuals are the study's (research/study/independence.py).
     agreement = view_agreement(units, ["gold", "classifier", "topics"]).round(3)
     written += save_table(agreement, tabs, "view_agreement",
                           "Unit-level agreement between gold labels, classifier and seeded topic model")

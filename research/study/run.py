@@ -104,9 +104,10 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
                               notebooks=notebooks, workers=workers)
         timings["outputs"] = time.perf_counter() - start
         echo(f"outputs: tables, figures, notebooks, report.html ({timings['outputs']:.1f} s)")
-        summary["seconds"] = {k: round(v, 2) for k, v in timings.items()}
-        _write_summary(tmp, summary)
-    return summary
+        seconds = {k: round(v, 2) for k, v in timings.items()}
+        # machine-dependent, so kept apart from study.json (which a rerun leaves unchanged)
+        (tmp / "timings.json").write_text(json.dumps({"seconds": seconds}, indent=1) + "\n", encoding="utf-8")
+    return {**summary, "seconds": seconds}
 
 
 def _chunk(n_units: int, workers: int) -> int:
