@@ -175,7 +175,7 @@ def test_incompatible_model_format_is_refused(tmp_path):
     from research.classify.model_io import TRUSTED_TYPES, load_model
     from research.errors import ModelError
 
-    shipped = sio.load(paths.MODELS / "classifier-fast.skops", trusted=TRUSTED_TYPES)
+    shipped = sio.load(paths.MODELS / "classifier.skops", trusted=TRUSTED_TYPES)
     shipped["meta"]["format"] = 99
     path = tmp_path / "future.skops"
     sio.dump(shipped, path)
