@@ -100,6 +100,16 @@ def _build(lang: str, figs: Path, tabs: Path) -> list[Path]:
     indicators = indicators[["city", "dimension", "indicator", "value_2020", "target_2025", "kind"]]
     written += save_table(indicators, tabs, "indicators", "Indicator tables recovered from the documents (tidy)")
     written += save_table(k_table.round(4), tabs, "k_selection", "Diagnostics for the number of topics")
+    written += save_table(pd.read_csv(SEEDED / "evaluation.csv"), tabs, "topics_seeded_evaluation",
+                          "Seeded topics read as a classifier, against the keyword rule (gold used only to score)")
+    stability = summary["stability"]
+    written += save_table(pd.DataFrame([{"k": summary["k"], "stability_consensus": stability["consensus"],
+                                         "stability_single_chain": stability["single_chain"],
+                                         "stability_gensim_single_run": stability["gensim_single_run_at_k"],
+                                         "runs_per_model": stability["runs_per_model"],
+                                         "share_r_loco": summary["share_correlation_loco"]}]),
+                          tabs, "topics_unseeded_summary",
+                          "Unseeded topics: chosen K, stability (matched top-10 Jaccard) and out-of-sample share correlation")
     written += save_table(_metrics_table(metrics), tabs, "classifier_metrics",
                           "Leave-one-city-out evaluation of the classifier and baselines")
     return written

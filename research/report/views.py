@@ -23,6 +23,7 @@ SEEDED = TOPICS / "seeded"
 #: Inputs of the report and the command that writes each.
 INPUTS = ((paths.UNITS, "corpus build"), (paths.TABLES, "corpus build"),
           (TOPICS / "summary.json", "topics fit"), (SEEDED / "summary.json", "topics fit --seeded"),
+          (SEEDED / "unit_areas.csv", "topics fit --seeded"),
           (paths.MODELS / "loco_predictions.csv", "train"), (paths.MODELS / "metrics.json", "train"))
 
 
@@ -62,15 +63,12 @@ def city_names(lang: str) -> dict[str, str]:
 
 def topic_view(units: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
     """Area of each unit by the seeded topic model: seeded topics count for their label, free
-    topics for the area the topic-to-area mapping gives them; returns labels and area weights."""
+    topics for the area a mapping fitted without the unit's city gives them (leave-one-city-out,
+    ``seeded/unit_areas.csv``), so no unit's own gold label enters its topic view; returns labels
+    and area weights."""
     codes = codebook.codes()
-    summary = json.loads((SEEDED / "summary.json").read_text(encoding="utf-8"))
-    theta = pd.read_csv(SEEDED / "doc_topics.csv").set_index("unit_id").loc[units.unit_id]
-    mapping = pd.read_csv(SEEDED / "topic_areas.csv") if (SEEDED / "topic_areas.csv").exists() else None
-    weights = np.zeros((len(units), len(codes)))
-    for t, seed_label in enumerate(summary["topic_labels"]):
-        area = seed_label if seed_label != "free" else (mapping.area.iloc[t] if mapping is not None else "other")
-        weights[:, codes.index(area)] += theta[f"topic_{t}"].to_numpy()
+    areas = pd.read_csv(SEEDED / "unit_areas.csv").set_index("unit_id").loc[units.unit_id]
+    weights = areas[[f"w_{c}" for c in codes]].to_numpy()
     labels = pd.Series([codes[i] for i in weights.argmax(axis=1)], index=units.index)
     return labels, weights
 

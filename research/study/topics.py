@@ -111,7 +111,8 @@ def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, 
 def _map_to_areas(folder: Path, fitted: pd.DataFrame, unit_labels: pd.Series) -> list[str]:
     """Map each topic to the area of this study's labels it is most associated with and write
     ``topic_areas.csv`` and ``area_prevalence.csv`` (per group, 95% bootstrap intervals)."""
-    from research.topics.prevalence import bootstrap_shares, topic_area_mapping
+    from research.topics.prevalence import bootstrap_shares
+    from research.topics.scoring import topic_area_mapping
 
     theta = pd.read_csv(folder / "doc_topics.csv").set_index("unit_id")
     theta = theta.loc[fitted.unit_id, [c for c in theta.columns if c.startswith("topic_")]].to_numpy()

@@ -25,19 +25,6 @@ def bootstrap_shares(values: np.ndarray, groups: np.ndarray, n_boot: int = N_BOO
     return pd.DataFrame(rows)
 
 
-def topic_area_mapping(doc_topics: np.ndarray, labels: pd.Series, codes: list[str]) -> pd.DataFrame:
-    """Each topic's mean weight in units of each gold label, as a share per topic (rows sum
-    to 1); the topic's area is the label with the highest lift over its overall share."""
-    labels = np.asarray(labels)
-    base = np.array([(labels == c).mean() for c in codes])
-    rows = []
-    for t in range(doc_topics.shape[1]):
-        weight = np.array([doc_topics[labels == c, t].sum() for c in codes])
-        share = weight / weight.sum() if weight.sum() else weight
-        lift = np.divide(share, base, out=np.zeros_like(share), where=base > 0)
-        rows.append({"topic": t, "area": codes[int(np.argmax(lift))],
-                     **{f"share_{c}": round(float(s), 4) for c, s in zip(codes, share)}})
-    return pd.DataFrame(rows)
 
 
 def bootstrap_runs(run_values: np.ndarray, groups: np.ndarray, n_boot: int = N_BOOT,
