@@ -32,7 +32,7 @@ def test_report_builds_in_both_languages_and_repeats_exactly(derived_inputs, tmp
     written = _build("en", tmp_path / "a") + _build("zh", tmp_path / "a")
     again = _build("en", tmp_path / "b") + _build("zh", tmp_path / "b")
     names = {p.name for p in written}
-    for name in ("emphasis_gold.png", "emphasis_gold.pdf", "residuals_zh.png", "confusion.pdf",
+    for name in ("emphasis_gold.png", "emphasis_gold.pdf", "confusion_zh.png", "confusion.pdf",
                  "reliability.png", "k_selection.png", "topic_words_zh.png", "topic_prevalence.png",
                  "emphasis_gold.csv", "emphasis_gold.tex", "indicators.tex"):
         assert name in names, name
