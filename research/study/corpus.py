@@ -14,13 +14,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from research.corpus import build
-from research.corpus.build import TABLE_COLUMNS, UNIT_COLUMNS, process_document
+from research.corpus.build import DROPPED_COLUMNS, TABLE_COLUMNS, UNIT_COLUMNS, process_document, table_rows
 from research.errors import InputError, ResearchError
 from research.study.metadata import infer_metadata
 from research.study.runner import map_ordered
-
-DROPPED_COLUMNS = getattr(build, "DROPPED_COLUMNS", ["doc_id", "line", "column", "rule", "chars", "text"])
 
 
 @dataclass
@@ -35,24 +32,6 @@ class CorpusDocument:
     report: dict = field(default_factory=dict)
     inferred: dict = field(default_factory=dict)
     error: str = ""
-
-
-def dropped_rows(doc_id: str, report: dict) -> list[dict]:
-    """Rows of ``dropped.csv`` for one document.  Hook for the cleaner's span records: when
-    the cleaning report carries ``dropped`` (one record per removed span: line, column,
-    rule, text) they are written one per row; otherwise one row per rule with the number of
-    characters it removed."""
-    spans = report.get("dropped")
-    if spans is not None:
-        rows = []
-        for span in spans:
-            span = dict(span if isinstance(span, dict) else vars(span))
-            span.setdefault("chars", len(str(span.get("text", ""))))
-            rows.append({c: span.get(c, "") for c in DROPPED_COLUMNS} | {"doc_id": doc_id})
-        return rows
-    return [{"doc_id": doc_id, "rule": rule, "line": "", "column": "",
-             "chars": counts.get("chars_removed", 0) if isinstance(counts, dict) else counts, "text": ""}
-            for rule, counts in sorted(report.get("rules", {}).items())]
 
 
 def corpus_document(job: tuple[str, str, str]) -> CorpusDocument:
@@ -71,13 +50,9 @@ def corpus_document(job: tuple[str, str, str]) -> CorpusDocument:
     units = [{"doc_id": u.doc_id, "city": city, "unit_id": u.unit_id, "order": u.order,
               "section_path": u.section_path, "part": u.part, "text": u.text, "n_chars": u.n_chars}
              for u in doc.units]
-    dropped = dropped_rows(doc_id, report)
-    if hasattr(build, "table_rows"):
-        tables = build.table_rows(doc, city)[0]
-    else:
-        tables = [{"doc_id": doc_id, "city": city, "table": t, "caption": table.caption, "row": r, **record}
-                  for t, table in enumerate(doc.tables, 1) for r, record in enumerate(table.tidy(), 1)]
-    report = {k: v for k, v in report.items() if k != "dropped"}
+    report = dict(report)
+    dropped = report.pop("dropped")  # every span the cleaner removed, as rows of dropped.csv
+    tables = table_rows(doc, city)[0]
     report.update(file=str(path), units=len(units), title=doc.title, top_headings=doc.top_headings(),
                   tables=[{"caption": t.caption, "rows": len(t.tidy()), "note": t.note} for t in doc.tables])
     return CorpusDocument(path, doc_id, units, dropped, tables, report, inferred)

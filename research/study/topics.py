@@ -7,34 +7,15 @@ by reading gold files.  A collection too small for topics is skipped with a reco
 
 from __future__ import annotations
 
-import contextlib
-import inspect
 import json
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from research import codebook, paths
-
 MIN_UNITS = 60  #: fewer units than this: topics are not fitted (reason recorded)
 MAX_UNITS = 2000  #: larger collections: topics fitted on a fixed-seed sample of units (they bound the run time)
 SAMPLE_SEED = 2021
-
-
-@contextlib.contextmanager
-def _units_file(units: pd.DataFrame):
-    """Point the current topic code at ``units`` (it reads ``paths.UNITS``) and at no gold file."""
-    with tempfile.TemporaryDirectory(prefix="study-topics-") as tmp:
-        path = Path(tmp) / "units.csv"
-        units.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        saved = paths.UNITS, paths.GOLD
-        paths.UNITS, paths.GOLD = path, Path(tmp) / "no-gold.csv"
-        try:
-            yield path
-        finally:
-            paths.UNITS, paths.GOLD = saved
 
 
 def fit_topic_model(units: pd.DataFrame, out: Path, seeded: bool, labels: pd.Series | None = None,
@@ -44,12 +25,7 @@ def fit_topic_model(units: pd.DataFrame, out: Path, seeded: bool, labels: pd.Ser
     what topics are scored and mapped against, when the topic code takes them."""
     from research.topics.fit import fit_topics
 
-    parameters = inspect.signature(fit_topics).parameters
-    if "units" in parameters:  # the rewritten topic API: units and labels passed in
-        extra = {"gold": labels} if "gold" in parameters else {}
-        return fit_topics(units=units, out=out, k=k, seeded=seeded, jobs=jobs, **extra)
-    with _units_file(units):
-        return fit_topics(k=k, seeded=seeded, out=out, jobs=jobs)
+    return fit_topics(units=units, out=out, k=k, seeded=seeded, jobs=jobs, gold=labels)
 
 
 def read_units(units_csv: Path, n_units: int, max_units: int = MAX_UNITS) -> pd.DataFrame:
@@ -102,28 +78,5 @@ def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, 
             status[name] = {"skipped": str(err)}
             continue
         status[name] = {k_: v for k_, v in summary.items() if k_ in ("k", "reason", "vocabulary", "units")}
-        if not (folder / "area_prevalence.csv").exists():
-            status[name]["topic_areas"] = _map_to_areas(folder, fitted, unit_labels)
     (out / "status.json").write_text(json.dumps(status, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return status
-
-
-def _map_to_areas(folder: Path, fitted: pd.DataFrame, unit_labels: pd.Series) -> list[str]:
-    """Map each topic to the area of this study's labels it is most associated with and write
-    ``topic_areas.csv`` and ``area_prevalence.csv`` (per group, 95% bootstrap intervals)."""
-    from research.topics.prevalence import bootstrap_shares
-    from research.topics.scoring import topic_area_mapping
-
-    theta = pd.read_csv(folder / "doc_topics.csv").set_index("unit_id")
-    theta = theta.loc[fitted.unit_id, [c for c in theta.columns if c.startswith("topic_")]].to_numpy()
-    codes = codebook.codes()
-    mapping = topic_area_mapping(theta, unit_labels, codes)
-    mapping.to_csv(folder / "topic_areas.csv", index=False, lineterminator="\n")
-    weights = np.zeros((theta.shape[0], len(codes)))
-    for t, area in enumerate(mapping.area):
-        weights[:, codes.index(area)] += theta[:, t]
-    prev = bootstrap_shares(weights, fitted.city.to_numpy())
-    prev["area"] = [codes[c] for c in prev.column]
-    prev = prev.rename(columns={"group": "city"})[["city", "area", "share", "ci_low", "ci_high"]]
-    prev.round(6).to_csv(folder / "area_prevalence.csv", index=False, lineterminator="\n")
-    return mapping.area.tolist()
