@@ -9,9 +9,6 @@ document, line, column, rule, text), so that a user can audit what was removed a
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import sys
 from collections.abc import Iterator
@@ -20,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from research.atomic import atomic_path
 from research.classify.features import compose
+from research.classify.outputs import DROPPED_COLUMNS, Writer, dropped_file, render_rows, write_suggestions
 from research.corpus.build import process_document
 from research.corpus.reader import is_supported
 from research.errors import InputError, ResearchError
@@ -153,15 +150,6 @@ def labelled_documents(paths: list[Path], model_path=None, jobs: int = 1, model=
         gc.unfreeze()
 
 
-def render_rows(rows: list[dict], out_format: str, columns: list[str]) -> str:
-    """Rows as CSV lines (no header) or as JSON objects separated by ",\n" (no brackets)."""
-    if out_format == "csv":
-        buffer = io.StringIO()
-        csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n").writerows(rows)
-        return buffer.getvalue()
-    return ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
-
-
 def summarize(rows: list[dict], classes: list[str]) -> dict:
     """Share of units, of characters, and probability-weighted share per label."""
     n = len(rows)
@@ -202,7 +190,7 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
     documents = labelled_documents(paths, model_path, jobs, model=model, out_format=out_format,
                                    columns=columns, keep_rows=bool(suggest))
     dropped_path = dropped_file(out_path) if out_path else None
-    with _Writer(out_path, columns) as writer, _Writer(dropped_path, DROPPED_COLUMNS) as drops:
+    with Writer(out_path, columns) as writer, Writer(dropped_path, DROPPED_COLUMNS) as drops:
         for doc in documents:
             if doc.error:
                 print(f"error: {doc.error} (skipped)", file=sys.stderr)
@@ -217,75 +205,8 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
         if not done:
             raise InputError(f"no document could be labelled ({len(skipped)} skipped)")
     if suggest:
-        _write_suggestions(Path(suggest), pending, classes)
+        write_suggestions(Path(suggest), pending, classes)
     if skipped:
         print(f"error: {len(skipped)} of {len(paths)} documents skipped", file=sys.stderr)
         return EXIT_SKIPPED
     return 0
-
-
-DROPPED_COLUMNS = ["document", "doc_id", "line", "column", "rule", "chars", "text"]
-
-
-def dropped_file(out: Path) -> Path:
-    """Where ``classify --out FILE`` lists the removed spans: ``FILE.dropped.csv``."""
-    return out.with_name(out.stem + ".dropped.csv")
-
-
-class _Writer:
-    """CSV or JSON rows streamed to a temporary file, renamed into place on success."""
-
-    def __init__(self, path: Path | None, columns: list[str]):
-        self.path, self.columns, self.first = path, columns, True
-
-    def __enter__(self):
-        if self.path is None:
-            return self
-        self._ctx = atomic_path(self.path)
-        tmp = self._ctx.__enter__()
-        self.handle = open(tmp, "w", encoding="utf-8", newline="")
-        if self.path.suffix.lower() == ".csv":
-            self.csv = csv.DictWriter(self.handle, fieldnames=self.columns, lineterminator="\n")
-            self.csv.writeheader()
-        else:
-            self.csv = None
-            self.handle.write("[")
-        return self
-
-    def write(self, rendered: str) -> None:
-        """Append one document's rows, as :func:`render_rows` gave them."""
-        if self.path is None or not rendered:
-            return
-        if self.csv is None:
-            self.handle.write(("\n" if self.first else ",\n") + rendered)
-            self.first = False
-        else:
-            self.handle.write(rendered)
-
-    def __exit__(self, kind, value, tb):
-        if self.path is None:
-            return False
-        if self.csv is None:
-            self.handle.write("\n]\n")
-        self.handle.close()
-        return self._ctx.__exit__(kind, value, tb)
-
-
-def _write_suggestions(path: Path, rows: list[dict], classes: list[str]) -> None:
-    """Units sorted by uncertainty (smallest margin between the two most probable labels), in
-    the ``train --extra`` format: ``label`` is left empty for a person to fill in, the model's
-    guess stands in ``suggested_label`` (``train --extra`` refuses a row without a label)."""
-    def margin(row):
-        probs = sorted((row[f"p_{c}"] for c in classes), reverse=True)
-        return probs[0] - probs[1]
-
-    columns = ["unit_id", "label", "secondary_label", "note", "city", "section_path", "text",
-               "suggested_label", "second_label", "margin"]
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        for row in sorted(rows, key=margin):
-            writer.writerow({"unit_id": row["unit_id"], "label": "", "secondary_label": "",
-                             "note": "", "city": row["doc_id"], "section_path": row["section_path"],
-                             "text": row["text"], "suggested_label": row["label"],
-                             "second_label": row["second_label"], "margin": round(margin(row), 4)})

@@ -1,0 +1,87 @@
+"""What ``classify`` writes: unit rows (CSV or JSON, streamed), the spans the cleaner dropped
+(``FILE.dropped.csv``) and the units to check (``--suggest``), each atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from research.atomic import atomic_path
+
+
+def render_rows(rows: list[dict], out_format: str, columns: list[str]) -> str:
+    """Rows as CSV lines (no header) or as JSON objects separated by ",\n" (no brackets)."""
+    if out_format == "csv":
+        buffer = io.StringIO()
+        csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n").writerows(rows)
+        return buffer.getvalue()
+    return ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+
+
+DROPPED_COLUMNS = ["document", "doc_id", "line", "column", "rule", "chars", "text"]
+
+
+def dropped_file(out: Path) -> Path:
+    """Where ``classify --out FILE`` lists the removed spans: ``FILE.dropped.csv``."""
+    return out.with_name(out.stem + ".dropped.csv")
+
+
+class Writer:
+    """CSV or JSON rows streamed to a temporary file, renamed into place on success."""
+
+    def __init__(self, path: Path | None, columns: list[str]):
+        self.path, self.columns, self.first = path, columns, True
+
+    def __enter__(self):
+        if self.path is None:
+            return self
+        self._ctx = atomic_path(self.path)
+        tmp = self._ctx.__enter__()
+        self.handle = open(tmp, "w", encoding="utf-8", newline="")
+        if self.path.suffix.lower() == ".csv":
+            self.csv = csv.DictWriter(self.handle, fieldnames=self.columns, lineterminator="\n")
+            self.csv.writeheader()
+        else:
+            self.csv = None
+            self.handle.write("[")
+        return self
+
+    def write(self, rendered: str) -> None:
+        """Append one document's rows, as :func:`render_rows` gave them."""
+        if self.path is None or not rendered:
+            return
+        if self.csv is None:
+            self.handle.write(("\n" if self.first else ",\n") + rendered)
+            self.first = False
+        else:
+            self.handle.write(rendered)
+
+    def __exit__(self, kind, value, tb):
+        if self.path is None:
+            return False
+        if self.csv is None:
+            self.handle.write("\n]\n")
+        self.handle.close()
+        return self._ctx.__exit__(kind, value, tb)
+
+
+def write_suggestions(path: Path, rows: list[dict], classes: list[str]) -> None:
+    """Units sorted by uncertainty (smallest margin between the two most probable labels), in
+    the ``train --extra`` format: ``label`` is left empty for a person to fill in, the model's
+    guess stands in ``suggested_label`` (``train --extra`` refuses a row without a label)."""
+    def margin(row):
+        probs = sorted((row[f"p_{c}"] for c in classes), reverse=True)
+        return probs[0] - probs[1]
+
+    columns = ["unit_id", "label", "secondary_label", "note", "city", "section_path", "text",
+               "suggested_label", "second_label", "margin"]
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in sorted(rows, key=margin):
+            writer.writerow({"unit_id": row["unit_id"], "label": "", "secondary_label": "",
+                             "note": "", "city": row["doc_id"], "section_path": row["section_path"],
+                             "text": row["text"], "suggested_label": row["label"],
+                             "second_label": row["second_label"], "margin": round(margin(row), 4)})
