@@ -19,7 +19,7 @@ import numpy as np
 
 from research.classify.features import compose
 from research.classify.outputs import DROPPED_COLUMNS, Writer, dropped_file, render_rows, write_suggestions
-from research.corpus.build import process_document
+from research.corpus.build import try_process_document
 from research.corpus.reader import is_supported
 from research.errors import InputError, ResearchError
 from research.progress import progress
@@ -78,12 +78,9 @@ def _init_worker(model_path, model=None, out_format=None, columns=(), keep_rows=
 def label_document(path: Path, doc_id: str, model=None) -> Labelled:
     """Read, clean, segment and label one document (never raises for bad input)."""
     model = model or _MODEL["model"]
-    try:
-        doc, report = process_document(path, doc_id)
-    except InputError as err:
-        return Labelled(path, doc_id, error=str(err))
-    except (OSError, ValueError, UnicodeError) as err:
-        return Labelled(path, doc_id, error=f"{path}: {type(err).__name__}: {err}")
+    doc, report, error = try_process_document(path, doc_id)
+    if error:
+        return Labelled(path, doc_id, error=error)
     texts = [compose(u.text, u.section_path) for u in doc.units]
     proba = model.predict_proba(texts)
     classes = list(model.classes_)

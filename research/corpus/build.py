@@ -45,6 +45,17 @@ def process_document(path: str | Path, doc_id: str) -> tuple[Segmented, dict]:
     return doc, {**report.as_dict(), "dropped": report.dropped_rows(doc_id)}
 
 
+def try_process_document(path: str | Path, doc_id: str) -> tuple[Segmented | None, dict, str]:
+    """:func:`process_document` for batches: ``(doc, report, "")``, or ``(None, {}, reason)``
+    with a one-line reason when the document cannot be used (it never raises for bad input)."""
+    try:
+        return (*process_document(path, doc_id), "")
+    except InputError as err:
+        return None, {}, str(err)
+    except (OSError, ValueError, UnicodeError) as err:
+        return None, {}, f"{path}: {type(err).__name__}: {err}"
+
+
 def table_rows(doc: Segmented, city: str = "") -> tuple[list[dict], list[dict]]:
     """Rows of ``tables.csv`` (indicator tables) and ``table_cells.csv`` (every table)."""
     tidy, cells = [], []

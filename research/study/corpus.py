@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from research.corpus.build import DROPPED_COLUMNS, TABLE_COLUMNS, UNIT_COLUMNS, process_document, table_rows
-from research.errors import InputError, ResearchError
+from research.corpus.build import DROPPED_COLUMNS, TABLE_COLUMNS, UNIT_COLUMNS, table_rows, try_process_document
+from research.errors import ResearchError
 from research.study.metadata import infer_metadata
 from research.study.runner import map_ordered
 
@@ -38,12 +38,9 @@ def corpus_document(job: tuple[str, str, str]) -> CorpusDocument:
     """Read, clean and segment one document (never raises for a bad document); ``job`` is
     (path, doc_id, city), an empty city meaning the one inferred from the text."""
     path, doc_id, city = Path(job[0]), job[1], job[2]
-    try:
-        doc, report = process_document(path, doc_id)
-    except InputError as err:
-        return CorpusDocument(path, doc_id, error=str(err))
-    except (OSError, ValueError, UnicodeError) as err:
-        return CorpusDocument(path, doc_id, error=f"{path}: {type(err).__name__}: {err}")
+    doc, report, error = try_process_document(path, doc_id)
+    if error:
+        return CorpusDocument(path, doc_id, error=error)
     text = "\n".join(doc.pieces)
     inferred = infer_metadata(path, list(doc.captions[:2]), text, doc_id)
     city = city or inferred["city"]
