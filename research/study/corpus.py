@@ -17,7 +17,7 @@ from pathlib import Path
 from research.corpus.build import DROPPED_COLUMNS, TABLE_COLUMNS, UNIT_COLUMNS, table_rows, try_process_document
 from research.errors import ResearchError
 from research.study.metadata import infer_metadata
-from research.study.runner import map_ordered
+from research.parallel import map_ordered
 
 
 @dataclass
@@ -83,7 +83,7 @@ def corpus_stage(documents: list[tuple[Path, str, str]], out: Path, client=None)
         for writer in (units_csv, dropped_csv, tables_csv):
             writer.writeheader()
         jobs = [(str(p), d, c) for p, d, c in documents]
-        for doc in map_ordered(corpus_document, jobs, client, total=len(jobs), desc="corpus"):
+        for doc in map_ordered(corpus_document, jobs, client=client, total=len(jobs), desc="corpus"):
             if doc.error:
                 skipped.append(doc.error)
                 continue
