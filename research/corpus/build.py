@@ -131,3 +131,9 @@ def load_units(path: Path | None = None) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype={"doc_id": str, "unit_id": str, "text": str},
                         keep_default_na=False)
     return frame
+
+
+def corpus_stage(documents, out, jobs=1, client=None):  # TEMPORARY until part C lands
+    from research.study.corpus import corpus_stage as stage
+
+    return stage(documents, out, client)

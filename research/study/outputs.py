@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from research.atomic import write_csv
 from research.errors import ResearchError
 from research.parallel import map_ordered
 from research.report.style import label_names

@@ -44,10 +44,10 @@ def plan_documents(inputs: list[str | Path], meta: str | Path | None = None) -> 
 
 
 class _Clock:
-    """Seconds per stage, and one progress line per stage."""
+    """Runs a stage and records its seconds."""
 
-    def __init__(self, echo):
-        self.echo, self.seconds = echo, {}
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
 
     def __call__(self, name: str, func, *args, **kwargs):
         start = time.perf_counter()
@@ -75,7 +75,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
     if by not in GROUPINGS:
         raise ResearchError(f"--by must be one of {', '.join(GROUPINGS)}")
     planned = plan_documents(inputs, meta)
-    clock, out = _Clock(echo), Path(out)
+    clock, out = _Clock(), Path(out)
     with atomic_dir(out) as tmp, cluster(dask, jobs) as client:
         corpus = clock("corpus", corpus_stage, [(p, d, c) for p, d, c, _ in planned], tmp / "corpus",
                        jobs=jobs, client=client)
@@ -108,7 +108,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
                    "units": corpus.n_units, "skipped": corpus.skipped, "label_sources": counts,
                    "groups": sorted(labels.group.unique().tolist()),
                    "metadata": "given" if meta else "inferred", "topics": topics,
-                   "independence": {k: v for k, v in test.items() if k != "residuals"},
+                   "independence": {k: _rounded(v) for k, v in test.items() if k != "residuals"},
                    "evaluation": evaluation}
         (tmp / "study.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str) + "\n",
                                         encoding="utf-8")
@@ -117,6 +117,13 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
         # machine-dependent, so kept apart from study.json (which a rerun leaves unchanged)
         (tmp / "timings.json").write_text(json.dumps({"seconds": clock.seconds}, indent=1) + "\n", encoding="utf-8")
     return {**summary, "seconds": clock.seconds}
+
+
+def _rounded(value):
+    """Floats to the significant digits every table keeps (:func:`research.atomic.round_significant`)."""
+    from research.atomic import round_significant
+
+    return round_significant(value) if isinstance(value, float) else value
 
 
 def _shown(path) -> str:
