@@ -20,22 +20,22 @@ def _corpus_build(args) -> int:
     from pathlib import Path
 
     from research import paths
-    from research.corpus.build import build_corpus
+    from research.corpus import build_corpus, read_units
 
-    frame = build_corpus(Path(args.seeds) if args.seeds else paths.SEEDS,
-                         Path(args.out) if args.out else paths.CORPUS)
-    counts = frame.groupby("doc_id").size()
-    for doc_id, n in counts.items():
+    result = build_corpus(Path(args.seeds) if args.seeds else paths.SEEDS,
+                          Path(args.out) if args.out else paths.CORPUS)
+    for doc_id, n in read_units(result.units).groupby("doc_id").size().items():
         print(f"{doc_id}\t{n} units")
     where = args.out or "data/corpus"
-    print(f"wrote {where}/units.csv ({len(frame)} units), tables.csv, cleaning_report.json")
+    print(f"wrote {where}/units.csv ({result.n_units} units), dropped.csv, tables.csv, table_cells.csv, "
+          f"cleaning_report.json")
     return 0
 
 
 def _annotations_check(args) -> int:
     from research.annotations.check import check_annotations
 
-    return check_annotations(verbose=True)
+    return check_annotations(args.units, verbose=True)
 
 
 def _topics_fit(args) -> int:
@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     ann_commands = annotations.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = ann_commands.add_parser(
         "check", help="validate gold.csv and second_pass.csv; print kappa and label counts")
+    check.add_argument("--units", metavar="FILE",
+                       help="corpus units to check against (default: data/corpus/units.csv, "
+                            "written by 'corpus build')")
     check.set_defaults(func=_annotations_check)
     topics = commands.add_parser("topics", help="LDA topic models")
     topic_commands = topics.add_subparsers(dest="action", metavar="ACTION", required=True)

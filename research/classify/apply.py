@@ -46,7 +46,7 @@ def label_document(job: tuple[Path, str], model_path=None, out_format: str | Non
     rows where it runs, so that the caller only writes text."""
     from research.classify.label import label_units
     from research.classify.model_io import cached_model
-    from research.corpus.build import try_process_document
+    from research.corpus.document import try_process_document
 
     path, doc_id = job
     doc, report, error = try_process_document(path, doc_id)

@@ -63,7 +63,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
     """Run every stage on ``inputs`` (files and folders) into ``out``; return the summary.
     ``human_labels``: an annotation file whose labels replace the classifier's for its units;
     ``models``: where the classifier's evaluation (``loco_predictions.csv``) is read."""
-    from research.corpus.build import corpus_stage
+    from research.corpus.stage import corpus_stage
     from research.parallel import cluster
     from research.study.emphasis import emphasis_stage, with_groups
     from research.study.evaluation import evaluation_stage
