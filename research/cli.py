@@ -58,7 +58,7 @@ def _train(args) -> int:
     from research import paths
     from research.classify.train import train
 
-    metrics = train(units_csv=args.units or paths.UNITS, extra=args.extra, quick=args.quick, jobs=args.jobs)
+    metrics = train(args.units or paths.UNITS, extra=args.extra, quick=args.quick, jobs=args.jobs)
     main = metrics["with_context"]
     print(f"leave-one-city-out macro-F1 {main['macro_f1']:.3f}, accuracy {main['accuracy']:.3f}, "
           f"top-2 accuracy {main['top2_accuracy']:.3f}, ECE {main['calibration']['ece']:.3f}")
@@ -216,12 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "the domain dictionary")
     coverage.set_defaults(func=_topics_coverage)
     train = commands.add_parser("train", help="evaluate and fit the classifier; write models/")
-    train.add_argument("--units", metavar="FILE.csv",
-                       help="corpus units (default: data/corpus/units.csv, from 'corpus build')")
+    train.add_argument("--units", metavar="FILE.csv", help="corpus units (default: data/corpus/units.csv)")
     train.add_argument("--extra", action="append", default=[], metavar="FILE.csv",
-                       help="extra labelled units (unit_id, label, text; section_path and city or "
-                            "doc_id optional, e.g. a filled-in 'classify --suggest' file); may be "
-                            "given more than once")
+                       help="extra labelled units (unit_id, label, text; section_path, city or doc_id "
+                            "optional, e.g. a filled-in --suggest file); may be given more than once")
     train.add_argument("--quick", action="store_true",
                        help="one grid point, no ablations or learning curve (for smoke tests)")
     train.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
