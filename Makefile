@@ -53,7 +53,7 @@ check-models: setup
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	  RESEARCH_WORKDIR="$$tmp" $(PY) -m research corpus build && \
 	  RESEARCH_WORKDIR="$$tmp" $(PY) -m research train --jobs 2 && \
-	  $(PY) -m research.reproduce "$$tmp/models" models "$$tmp/data/corpus/units.csv"
+	  $(PY) -m research.reproduce "$$tmp/models" models --units "$$tmp/data/corpus/units.csv"
 
 # Everything derived from seeds/ with the committed models (training floats are not byte-identical
 # across machines, so models/ changes only through `make models`), then the retraining check.

@@ -57,9 +57,10 @@ def _topics_fit(args) -> int:
 
 
 def _train(args) -> int:
+    from research import paths
     from research.classify.train import train
 
-    metrics = train(extra=args.extra, quick=args.quick, jobs=args.jobs)
+    metrics = train(args.units or paths.UNITS, extra=args.extra, quick=args.quick, jobs=args.jobs)
     main = metrics["with_context"]
     print(f"leave-one-city-out macro-F1 {main['macro_f1']:.3f}, accuracy {main['accuracy']:.3f}, "
           f"top-2 accuracy {main['top2_accuracy']:.3f}, ECE {main['calibration']['ece']:.3f}")
@@ -171,11 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
                          "the domain dictionary")
     coverage.set_defaults(func=_topics_coverage)
     train = commands.add_parser("train", help="evaluate and fit the classifier; write models/")
+    train.add_argument("--units", metavar="FILE.csv", help="corpus units (default: data/corpus/units.csv)")
     train.add_argument("--extra", action="append", default=[], metavar="FILE.csv",
-                       help="extra labelled units (gold.csv columns plus text; section_path and "
-                            "city optional); may be given more than once")
+                       help="extra labelled units (unit_id, label, text; section_path, city or doc_id "
+                            "optional, e.g. a filled-in --suggest file); may be given more than once")
     train.add_argument("--quick", action="store_true",
-                       help="one grid point, no learning curve (for smoke tests)")
+                       help="one grid point, no ablations or learning curve (for smoke tests)")
     train.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     train.set_defaults(func=_train)
 

@@ -9,8 +9,9 @@ overwrite them.  It retrains into a temporary folder and compares, with this mod
 * the headline metrics in ``metrics.json`` at the precision the README reports (3 decimals);
 
 and prints the largest probability difference.  Usage:
-``python -m research.reproduce RETRAINED_MODELS_DIR [COMMITTED_MODELS_DIR]``; exit code 1 when
-predictions differ.
+``python -m research.reproduce RETRAINED_MODELS_DIR [COMMITTED_MODELS_DIR] [--units FILE.csv]``
+(units: the corpus units file, default ``data/corpus/units.csv``; it is read, never built);
+exit code 1 when predictions differ.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ TOLERANCE = 0.01
 HEADLINE = ("macro_f1", "accuracy", "top2_accuracy")
 
 
-def compare_models(new: Path, old: Path, units: pd.DataFrame | None = None) -> list[str]:
-    """Differences between two ``models/`` folders, as lines (empty: the same predictions)."""
+def compare_models(new: Path, old: Path, units: pd.DataFrame) -> list[str]:
+    """Differences between two ``models/`` folders, as lines (empty: the same predictions);
+    the model files are compared on ``units`` (the corpus units, with their section paths)."""
     from research.classify import compose, load_model
-    from research.corpus.build import load_units
 
     problems, notes = [], []
     a = pd.read_csv(old / "loco_predictions.csv").set_index("unit_id")
@@ -54,7 +55,6 @@ def compare_models(new: Path, old: Path, units: pd.DataFrame | None = None) -> l
             if va is not None and round(va, 3) != round(vb if vb is not None else np.nan, 3):
                 problems.append(f"metrics.json: {block}.{key} {va:.3f} committed, {vb} retrained")
 
-    units = load_units() if units is None else units
     inputs = [compose(t, p) for t, p in zip(units.text, units.section_path)]
     for name in sorted(p.name for p in old.glob("*.skops")):
         if not (new / name).exists():
@@ -77,15 +77,26 @@ def compare_models(new: Path, old: Path, units: pd.DataFrame | None = None) -> l
 
 
 def main(argv: list[str] | None = None) -> int:
-    from research import paths
+    import argparse
 
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("-h", "--help"):
-        print(__doc__)
-        return 0 if argv else 2
-    new = Path(argv[0])
-    old = Path(argv[1]) if len(argv) > 1 else paths.SHIPPED_MODELS
-    problems = compare_models(new, old)
+    from research import paths
+    from research.classify.labelled import corpus_units
+    from research.errors import ResearchError
+
+    parser = argparse.ArgumentParser(prog="python -m research.reproduce",
+                                     description="Does retraining give the committed models' predictions?")
+    parser.add_argument("new", type=Path, help="the retrained models/ folder")
+    parser.add_argument("old", type=Path, nargs="?", default=paths.SHIPPED_MODELS,
+                        help="the committed models/ folder (default: the checkout's)")
+    parser.add_argument("--units", type=Path, default=paths.UNITS,
+                        help="corpus units (default: data/corpus/units.csv; read, never built)")
+    args = parser.parse_args(argv)
+    new, old = args.new, args.old
+    try:
+        problems = compare_models(new, old, corpus_units(args.units))
+    except ResearchError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     for line in problems:
         print(f"error: {line}", file=sys.stderr)
     if problems:

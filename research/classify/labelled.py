@@ -1,4 +1,5 @@
-"""Labelled units for training: the gold annotations plus a user's ``train --extra`` files.
+"""Labelled units for training: the corpus units with their gold labels, plus a user's
+``train --extra`` files.
 
 Every extra row needs a label a person gave; a unit id or a text already in the training data
 is refused, so that ``classify --suggest`` output cannot feed the model its own guesses.
@@ -11,39 +12,52 @@ from pathlib import Path
 import pandas as pd
 
 from research import paths
-from research.annotations.check import GOLD_COLUMNS, load_gold, read_annotations
+from research.annotations.check import load_gold, read_annotations
 from research.corpus.segment import normalized
 from research.errors import AnnotationError
 
-#: Columns ``classify --suggest`` writes beside the gold.csv ones; ``train --extra`` accepts them.
-SUGGEST_COLUMNS = ("section_path", "city", "text", "suggested_label", "second_label", "margin")
+#: Columns an extra file must have, and those it may have (``classify --suggest`` writes them).
+EXTRA_COLUMNS = ["unit_id", "label", "text"]
+EXTRA_OPTIONAL = ("secondary_label", "note", "section_path", "city", "doc_id", "suggested_label",
+                  "suggested_second_label", "margin")
+COLUMNS = ["unit_id", "city", "section_path", "text", "label"]
+
+
+def corpus_units(path: str | Path = paths.UNITS) -> pd.DataFrame:
+    """The corpus units file; a missing file is one error naming the command that writes it."""
+    from research.corpus.files import read_units
+
+    return read_units(Path(path))
 
 
 def read_extra(path: str | Path) -> pd.DataFrame:
-    """Extra labelled units in the gold.csv format plus a ``text`` column (``section_path``
-    and ``city`` optional; the city defaults to the file's name).  Every row needs a label a
-    person gave (``label``; a ``suggested_label`` is the model's and is never used)."""
+    """Extra labelled units: ``unit_id, label, text`` (``section_path``, ``secondary_label``,
+    ``note`` optional).  The group a row belongs to (its city, for leave-one-city-out) is its
+    ``city``, else its ``doc_id``, else the file's name.  Every row needs a label a person gave
+    (``label``; a ``suggested_label`` is the model's and is never used)."""
     path = Path(path)
-    frame = read_annotations(path, GOLD_COLUMNS + ["text"], extra_ok=SUGGEST_COLUMNS)
+    frame = read_annotations(path, EXTRA_COLUMNS, extra_ok=EXTRA_OPTIONAL)
     if frame.empty:
         raise AnnotationError(f"{path}: no labelled rows")
     empty = frame[frame.text.str.strip() == ""]
     if len(empty):
         raise AnnotationError(f"{path}: row {empty.iloc[0]._row}: empty text")
+    group = pd.Series(path.stem, index=frame.index)
+    for column in ("doc_id", "city"):  # city wins over doc_id
+        if column in frame:
+            group = frame[column].where(frame[column] != "", group)
+    frame["city"] = group
     if "section_path" not in frame:
         frame["section_path"] = ""
-    if "city" not in frame:
-        frame["city"] = path.stem
-    frame["city"] = frame.city.replace("", path.stem)
     frame["source"] = str(path)
-    return frame[["unit_id", "city", "section_path", "text", "label", "source", "_row"]]
+    return frame[[*COLUMNS, "source", "_row"]]
 
 
-def training_data(extra: list[str | Path] = ()) -> pd.DataFrame:
-    """Gold units plus extra labelled files; a unit id or a text given twice is refused."""
-    gold = load_gold()[["unit_id", "city", "section_path", "text", "label"]]
-    gold = gold.assign(source=str(paths.GOLD), _row=0)
-    data = pd.concat([gold] + [read_extra(p) for p in extra], ignore_index=True)
+def training_data(units: pd.DataFrame, extra: list[pd.DataFrame] = ()) -> pd.DataFrame:
+    """The gold-labelled ``units`` plus extra labelled rows (:func:`read_extra`): columns
+    ``unit_id, city, section_path, text, label``; a unit id or a text given twice is refused."""
+    gold = load_gold(units=units)[COLUMNS].assign(source=str(paths.GOLD), _row=0)
+    data = pd.concat([gold, *extra], ignore_index=True)
     dup = data[data.unit_id.duplicated()]
     if len(dup):
         row = dup.iloc[0]

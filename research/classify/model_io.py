@@ -1,8 +1,10 @@
 """Saving and loading the classifier as a skops file that can hold no code.
 
-A model file is a skops archive of ``{"pipeline": Pipeline, "meta": dict}``.  Loading first
-lists the types the file would build, without building any, and refuses the file unless every
-one is in :data:`TRUSTED_TYPES`; then it checks the label set and the format version.
+A model file is a skops archive of ``{"model": ParagraphClassifier, "meta": dict}``.  Loading
+first lists the types the file would build, without building any, and refuses the file unless
+every one is in :data:`TRUSTED_TYPES`; then it checks the label set and the format version.
+:func:`cached_model` loads each file once per process (every command and worker that labels
+text uses it).
 """
 
 from __future__ import annotations
@@ -15,16 +17,15 @@ from research.atomic import atomic_path
 from research.errors import ModelError
 
 MODEL_FILE = paths.MODELS / "classifier.skops"
-MODEL_FORMAT = 1
+#: 2: the file holds a :class:`~research.classify.estimator.ParagraphClassifier` (1: a Pipeline).
+MODEL_FORMAT = 2
 
 #: Everything a model file may build beyond skops' own default-trusted scikit-learn types.
 TRUSTED_TYPES = [
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
+    "research.classify.estimator.ParagraphClassifier",
     "research.classify.features.CodebookTerms",
     "research.classify.features.HeadingArea",
     "research.classify.features.Segment",
-    "research.classify.features.SentenceEmbedding",
     "research.classify.features.Union",
     "research.classify.features.body_chars",
     "research.classify.features.body_words",
@@ -33,18 +34,30 @@ TRUSTED_TYPES = [
 ]
 
 
-def save_model(pipeline, meta: dict, path: str | Path = MODEL_FILE) -> Path:
-    """Write the fitted pipeline and its metadata atomically."""
+_CACHE: dict[str, tuple] = {}  # resolved path -> ((mtime, size), model)
+
+
+def save_model(model, meta: dict, path: str | Path = MODEL_FILE) -> Path:
+    """Write a fitted :class:`~research.classify.estimator.ParagraphClassifier` and its
+    metadata (with its parameters) atomically."""
     import skops.io as sio
 
     meta = {"format": MODEL_FORMAT, "project_version": __version__,
-            "labels": list(pipeline.classes_), **meta}
+            "labels": list(model.classes_), "params": model.get_params(), **meta}
+    _strip(model)
     path = Path(path)
     with atomic_path(path) as tmp:
-        sio.dump({"pipeline": pipeline, "meta": meta}, tmp, compression=zipfile.ZIP_DEFLATED,
+        sio.dump({"model": model, "meta": meta}, tmp, compression=zipfile.ZIP_DEFLATED,
                  compresslevel=1)
         _make_reproducible(tmp)
     return path
+
+
+def _strip(model) -> None:
+    """Drop what prediction never uses (TF-IDF keeps every pruned term in ``stop_words_``)."""
+    for _, step in model.pipeline_.named_steps["features"].transformer_list:
+        if hasattr(step, "stop_words_"):
+            del step.stop_words_
 
 
 def _release(version: str) -> tuple:
@@ -102,15 +115,26 @@ def _load_checking_versions(sio, path: Path):
     return obj
 
 
+def cached_model(path: str | Path | None = None):
+    """:func:`load_model`, once per process and file (a file rewritten since is loaded again)."""
+    path = Path(path) if path else MODEL_FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_model(path)  # the one-line error
+    key, stamp = str(path.resolve()), (stat.st_mtime_ns, stat.st_size)
+    if key not in _CACHE or _CACHE[key][0] != stamp:
+        _CACHE[key] = (stamp, load_model(path))
+    return _CACHE[key][1]
+
+
 def load_model(path: str | Path | None = None):
-    """Load a classifier (the shipped one by default); the result has ``classes_``,
-    ``predict`` and ``predict_proba`` on raw paragraph strings."""
+    """Load a classifier (``models/classifier.skops`` by default); the result has ``classes_``,
+    ``predict`` and ``predict_proba`` on raw paragraph strings, and ``meta_``."""
     import skops.io as sio
 
     path = Path(path) if path else MODEL_FILE
-    if str(path) in ("fast", "default"):  # one default model ships; "fast" names it too
-        path = MODEL_FILE
-    if not path.exists():
+    if not path.is_file():
         raise ModelError(f"{path}: no such model file (run 'python -m research train')")
     if not zipfile.is_zipfile(path):
         raise ModelError(f"{path}: not a skops model file")
@@ -125,7 +149,7 @@ def load_model(path: str | Path | None = None):
         obj = _load_checking_versions(sio, path)
     except Exception as err:
         raise ModelError(f"{path}: unreadable skops model file ({type(err).__name__}: {err})") from None
-    if not isinstance(obj, dict) or "pipeline" not in obj or "meta" not in obj:
+    if not isinstance(obj, dict) or "meta" not in obj or not isinstance(obj["meta"], dict):
         raise ModelError(f"{path}: not a model file of this project")
     meta = obj["meta"]
     if meta.get("format") != MODEL_FORMAT:
@@ -137,17 +161,10 @@ def load_model(path: str | Path | None = None):
     if list(meta.get("labels", [])) != sorted(codebook.codes()):
         raise ModelError(f"{path}: model labels {meta.get('labels')} differ from the codebook's "
                          f"{sorted(codebook.codes())}; retrain it with this codebook")
-    pipeline = obj["pipeline"]
-    pipeline.meta_ = meta
-    return pipeline
+    from research.classify.estimator import ParagraphClassifier
 
-
-_CACHE: dict = {}
-
-
-def cached_model(path: str | Path | None = None):
-    """:func:`load_model`, once per process and model file (workers that fork share it)."""
-    key = str(Path(path) if path else MODEL_FILE)
-    if key not in _CACHE:
-        _CACHE[key] = load_model(path)
-    return _CACHE[key]
+    model = obj.get("model")
+    if not isinstance(model, ParagraphClassifier):
+        raise ModelError(f"{path}: not a model file of this project")
+    model.meta_ = meta
+    return model

@@ -1,9 +1,11 @@
-"""``python -m research train``: evaluate, select and fit the classifier; write the model card.
+"""``python -m research train``: evaluate, select and fit the classifier; write ``models/``.
 
-Writes ``models/classifier.skops``, ``models/metrics.json``, ``models/loco_predictions.csv`` and
-``models/MODEL_CARD.md``.  All reported metrics are leave-one-city-out (train on the other
-cities, predict the held-out one), with hyper-parameters chosen inside each training set
-(nested), and each held-out unit scored with its path, alone and sentence by sentence.
+Input: the corpus units file (``python -m research corpus build`` writes it; train never builds
+it), the gold annotations and the user's ``--extra`` files.  Output, written atomically into
+``out``: ``classifier.skops``, ``metrics.json``, ``loco_predictions.csv`` and ``MODEL_CARD.md``.
+Every reported metric is leave-one-city-out with hyper-parameters chosen inside each training
+set (nested), each held-out unit scored with its section path, alone and sentence by sentence
+(:mod:`research.classify.crossval`).
 """
 
 from __future__ import annotations
@@ -13,112 +15,139 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
 
-from research import __version__, codebook, paths
+from research import __version__, baselines, codebook, paths, stats
 from research.atomic import atomic_dir, write_csv, write_text
-from research.classify import evaluate as ev
+from research.classify import crossval as cv
 from research.classify.card import model_card
-from research.classify.labelled import read_extra, training_data  # noqa: F401  (re-exported)
+from research.classify.evaluate import scores, summary
+from research.classify.features import compose
+from research.classify.labelled import corpus_units, read_extra, training_data
 from research.classify.model_io import MODEL_FILE, save_model
-from research.classify.pipeline import DEFAULT_PARAMS, fit_model
+
+#: How the three scored inputs are named in ``metrics.json``.
+BLOCKS = (("with_context", "context"), ("without_context", "alone"), ("sentence_level", "sentence"))
+
+
+def transfer_scores(y, held: cv.HeldOut, intervals: bool = True) -> dict:
+    """:func:`~research.classify.evaluate.scores` of paragraphs with their path, alone, and
+    sentence by sentence (a unit's sentences resampled together)."""
+    out = {}
+    for key, kind in BLOCKS:
+        rows = held.rows(kind)
+        out[key] = scores(y[held.unit[rows]], held.pred[rows], held.proba[rows], clusters=held.unit[rows],
+                          intervals=intervals)
+    return out
+
+
+def ablations(chosen, X, y, groups, jobs: int) -> dict:
+    """Leave-one-city-out scores of the chosen model with one thing changed each."""
+    out = {}
+    for name, change in cv.ABLATIONS.items():
+        held = cv.held_out(cv.fixed_cv(clone(chosen).set_params(**change), X, y, groups, jobs), X)
+        result = transfer_scores(y, held, intervals=False)
+        out[name] = {"change": change, **{k: summary(v) for k, v in result.items()}}
+    return out
+
+
+def baseline_scores(data: pd.DataFrame, y, groups) -> dict:
+    """The baselines of :mod:`research.baselines` on the units (leave-one-city-out where they
+    learn: the majority label); row names say what each reads."""
+    texts, with_path = list(data.text), [compose(t, p) for t, p in zip(data.text, data.section_path)]
+    predictions = {
+        "majority": cross_val_predict(baselines.majority(), np.zeros((len(y), 1)), y, groups=groups,
+                                      cv=LeaveOneGroupOut()),
+        "keyword_rule_national_terms_alone": baselines.keyword_rule(texts, "national_terms"),
+        "keyword_rule_national_terms_with_path": baselines.keyword_rule(with_path, "national_terms"),
+        "keyword_rule_codebook_terms_in_sample_alone": baselines.keyword_rule(texts, "terms"),
+        "heading_silver_in_sample": baselines.heading_rule(data.section_path),
+    }
+    return {name: summary(scores(y, pred)) for name, pred in predictions.items()}
+
+
+def learning_rows(chosen, X, y, groups, nested: cv.HeldOut, jobs: int) -> list[dict]:
+    """The learning curve, and the nested model trained on every other city for comparison
+    (both: mean over held-out cities of macro-F1 with section path)."""
+    rows = cv.city_learning_curve(chosen, X, y, groups, jobs=jobs)
+    context = nested.rows("context")
+    unit_groups = np.asarray(groups)[nested.unit[context]]
+    per_city = [cv.macro_f1(y[nested.unit[context]][unit_groups == g], nested.pred[context][unit_groups == g])
+                for g in sorted(set(unit_groups))]
+    return rows + [{"train_units": "all (other cities)", "macro_f1": round(float(np.mean(per_city)), 4)}]
+
 
 def _errors(data: pd.DataFrame, pred, proba, limit: int = 40) -> list[dict]:
     codes = codebook.codes()
     wrong = np.flatnonzero(data.label.to_numpy() != pred)
-    rows = []
-    for i in wrong[:limit]:
-        rows.append({"unit_id": data.unit_id.iloc[i], "city": data.city.iloc[i],
-                     "gold": data.label.iloc[i], "predicted": pred[i],
-                     "p_predicted": round(float(proba[i, codes.index(pred[i])]), 3),
-                     "section_path": data.section_path.iloc[i], "text": data.text.iloc[i][:160]})
-    return rows
+    return [{"unit_id": data.unit_id.iloc[i], "city": data.city.iloc[i], "gold": data.label.iloc[i],
+             "predicted": pred[i], "p_predicted": round(float(proba[i, codes.index(pred[i])]), 3),
+             "section_path": data.section_path.iloc[i], "text": data.text.iloc[i][:160]} for i in wrong[:limit]]
 
 
-def _summary(s: dict) -> dict:
-    keep = ("n", "macro_f1", "accuracy", "top2_accuracy", "other_rate", "gold_other_rate")
-    return {k: s[k] for k in keep if k in s}
+def _codebook_version() -> int:
+    import yaml
+
+    return int(yaml.safe_load(paths.CODEBOOK.read_text(encoding="utf-8")).get("version", 1))
 
 
-def ablations(chosen: dict, prep: ev.Prepared, y, groups, data: pd.DataFrame, jobs: int) -> dict:
-    """Leave-one-city-out transfer scores of the chosen model with one thing changed each."""
-    out, preps = {}, {"jieba": prep}
-    for name, change in ev.ABLATIONS.items():
-        params = {**chosen, **change}
-        dictionary = params.get("dictionary", "jieba")
-        if dictionary not in preps:
-            preps[dictionary] = ev.prepare(data, dictionary)
-        result = ev.transfer_scores(preps[dictionary], y, ev.loco(params, preps[dictionary], y, groups, jobs),
-                                    intervals=False)
-        out[name] = {"change": change, **{k: _summary(v) for k, v in result.items()}}
-    return out
+def _command(units_csv: Path, extra, quick: bool) -> str:
+    parts = ["python -m research train"]
+    if Path(units_csv).resolve() != paths.UNITS.resolve():
+        parts.append(f"--units {units_csv}")
+    parts += [f"--extra {p}" for p in extra] + (["--quick"] if quick else [])
+    return " ".join(parts)
 
 
-def baselines(data: pd.DataFrame, y, groups) -> dict:
-    """Rule and topic baselines on the units (no section path used except by the silver rule)."""
-    from research.classify.baselines import seeded_lda_predictions
+def train(units_csv: str | Path = paths.UNITS, extra: list[str | Path] = (), out: Path = paths.MODELS,
+          quick: bool = False, jobs: int = 2) -> dict:
+    """Evaluate by nested leave-one-city-out cross-validation, choose the hyper-parameters on
+    every city, fit the chosen model on every unit and write ``out``.  ``quick``: one grid
+    point, no ablations and no learning curve (smoke tests).  ``jobs``: processes of the
+    searches (scikit-learn's ``n_jobs``)."""
+    extras = [read_extra(p) for p in extra]  # the user's files first: their errors are the likelier
+    data = training_data(corpus_units(units_csv), extras)
+    X = [compose(t, p) for t, p in zip(data.text, data.section_path)]
+    y, groups = data.label.to_numpy(dtype=object), data.city.to_numpy(dtype=object)
+    grid = cv.QUICK_GRID if quick else cv.GRID
 
-    texts = list(data.text)
-    out = {
-        "majority": ev.scores(y, ev.majority_baseline(y, groups), intervals=False),
-        "keyword_rule_national_terms": ev.scores(y, ev.keyword_baseline(texts, y, groups, "national")),
-        "keyword_rule_codebook_terms_in_sample": ev.scores(y, ev.keyword_baseline(texts, y, groups, "codebook"),
-                                                           intervals=False),
-        "heading_silver_in_sample": ev.scores(y, ev.silver_baseline(list(data.section_path), y, groups),
-                                              intervals=False),
-    }
-    lda = seeded_lda_predictions(data)
-    if lda is not None:
-        out["seeded_lda_argmax"] = ev.scores(y, lda, intervals=False)
-    return {name: {k: v for k, v in s.items() if k not in ("per_label", "confusion")} for name, s in out.items()}
-
-
-def train(extra: list[str | Path] = (), out: Path = paths.MODELS, quick: bool = False,
-          jobs: int = 2) -> dict:
-    """Evaluate by nested leave-one-city-out CV, then fit the chosen model on every unit (with
-    context dropout and sentence augmentation) and save it."""
-    data = training_data(extra)
-    y, groups = data.label.to_numpy(dtype=object), data.city.to_numpy()
-    prep = ev.prepare(data)
-    grid = ev.GRID[:1] if quick else ev.GRID
-
-    search = ev.grid_search(prep, y, groups, grid, jobs=jobs)
-    nested = ev.nested_result(search, prep, groups)
-    chosen, chosen_score = ev.select_params(search)
-    transfer = ev.transfer_scores(prep, y, nested["predictions"])
-    context = np.flatnonzero(prep.kind == "context")
-    alone = np.flatnonzero(prep.kind == "alone")
-    pred, proba = nested["predictions"].pred[context], nested["predictions"].proba[context]
-
+    outer = cv.nested_cv(X, y, groups, grid, jobs=jobs)
+    nested = cv.held_out(outer, X)
+    search = cv.select(X, y, groups, grid, jobs=jobs)
+    model = search.best_estimator_
+    context, alone = nested.rows("context"), nested.rows("alone")
+    pred, proba = nested.pred[context], nested.proba[context]
+    searched = list(grid)
     metrics = {
         "project_version": __version__,
-        "codebook_version": int(_codebook_version()),
-        "training_command": "python -m research train" + "".join(f" --extra {p}" for p in extra),
+        "codebook_version": _codebook_version(),
+        "training_command": _command(units_csv, extra, quick),
         "training_units": int(len(data)),
         "cities": sorted(pd.unique(groups).tolist()),
-        "evaluation": "leave-one-city-out, pooled over the held-out cities; hyper-parameters "
-                      "chosen inside each training set by an inner leave-one-city-out search "
-                      "(nested cross-validation); each training fold augmented from its own units "
-                      "only (context dropout, sentences); 95% intervals: bootstrap over units "
-                      f"({ev.N_BOOT} draws, seed {ev.BOOT_SEED})",
-        "grid": list(grid),
-        "grid_loco_score": [round(v, 4) for v in search["loco_score"]],
-        "chosen_params": chosen,
-        "chosen_params_loco_score": round(chosen_score, 4),
-        "chosen_per_fold": nested["chosen"],
-        **transfer,
-        "ablations": {} if quick else ablations(chosen, prep, y, groups, data, jobs),
-        "baselines": baselines(data, y, groups),
-        "learning_curve": [] if quick else ev.learning_curve(chosen, prep, y, groups, jobs=jobs,
-                                                            full=nested["predictions"]),
+        "evaluation": "leave-one-city-out (scikit-learn LeaveOneGroupOut over cities), pooled over the "
+                      "held-out cities; hyper-parameters chosen inside each training set by GridSearchCV "
+                      "with an inner LeaveOneGroupOut (nested cross-validation; score: mean over the inner "
+                      "held-out cities of the mean macro-F1 with and without section path); every fold "
+                      "augmented inside fit from its own units only (context dropout, sentences); 95% "
+                      f"intervals: bootstrap over units ({stats.N_DRAWS} draws, seed {stats.SEED}; a unit's "
+                      "sentences drawn together)",
+        "grid": [{k: p[k] for k in searched} for p in search.cv_results_["params"]],
+        "grid_loco_score": [round(float(v), 4) for v in search.cv_results_["mean_test_score"]],
+        "chosen_params": model.get_params(),
+        "chosen_params_loco_score": round(float(search.best_score_), 4),
+        "chosen_per_fold": {city: {k: s.best_params_[k] for k in searched}
+                            for city, s in zip(cv.held_out_groups(outer, groups), outer["estimator"])},
+        **transfer_scores(y, nested),
+        "ablations": {} if quick else ablations(model, X, y, groups, jobs),
+        "baselines": baseline_scores(data, y, groups),
+        "learning_curve": [] if quick else learning_rows(model, X, y, groups, nested, jobs),
         "errors": _errors(data, pred, proba),
         "label_counts": data.label.value_counts().reindex(codebook.codes(), fill_value=0).to_dict(),
     }
-    model = fit_model(chosen, list(data.text), list(data.section_path), y)
-    _strip(model)
-    meta = {"chosen_params": {**DEFAULT_PARAMS, **chosen}, "training_units": int(len(data)),
-            "codebook_version": metrics["codebook_version"], "loco_score": round(chosen_score, 4)}
-    predictions = data[["unit_id", "city"]].assign(gold=y, predicted=pred,
-                                                   predicted_alone=nested["predictions"].pred[alone])
+    meta = {"training_units": int(len(data)), "codebook_version": metrics["codebook_version"],
+            "loco_score": metrics["chosen_params_loco_score"]}
+    predictions = data[["unit_id", "city"]].assign(gold=y, predicted=pred, predicted_alone=nested.pred[alone])
     for j, code in enumerate(codebook.codes()):
         predictions[f"p_{code}"] = proba[:, j].round(4)
     with atomic_dir(out) as tmp:
@@ -126,20 +155,4 @@ def train(extra: list[str | Path] = (), out: Path = paths.MODELS, quick: bool = 
         write_csv(tmp / "loco_predictions.csv", predictions)
         write_text(tmp / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1) + "\n")
         write_text(tmp / "MODEL_CARD.md", model_card(metrics))
-    stale = out / "classifier-fast.skops"  # one default model now (``--model fast`` is an alias)
-    if stale.exists():
-        stale.unlink()
     return metrics
-
-
-def _strip(model) -> None:
-    """Drop what prediction never uses (TF-IDF keeps every pruned term in ``stop_words_``)."""
-    for _, step in model.named_steps["features"].transformer_list:  # a Union
-        if hasattr(step, "stop_words_"):
-            del step.stop_words_
-
-
-def _codebook_version() -> int:
-    import yaml
-
-    return yaml.safe_load(paths.CODEBOOK.read_text(encoding="utf-8")).get("version", 1)
