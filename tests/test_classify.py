@@ -197,7 +197,7 @@ def test_extra_training_files_need_a_human_label_and_new_text(tmp_path, units, g
         training_data(units, [read_extra(twice)])
     # The group of a row (for leave-one-city-out) is its city, else its doc_id, else the file.
     grouped = tmp_path / "grouped.csv"
-    grouped.write_text("unit_id,label,text,doc_id,city,second_label\n"
+    grouped.write_text("unit_id,label,text,doc_id,city,suggested_second_label\n"
                        "g1,payment,推进医保支付方式改革。,doc_a,,benefits\n"
                        "g2,service,推进异地就医直接结算。,doc_a,Hefei,other\n"
                        "g3,benefits,完善医疗救助制度。,,,\n", encoding="utf-8")
@@ -253,7 +253,7 @@ def test_train_needs_the_corpus_units_and_never_builds_them(tmp_path):
         f"error: {missing}: missing; run 'python -m research corpus build' first"]
     result = run_cli("train", "--quick", "--units", tmp_path / "none.csv", env=env)
     assert result.stderr.strip().splitlines() == [
-        f"error: {tmp_path / 'none.csv'}: missing; run 'python -m research corpus build' first"]
+        f"error: {tmp_path / 'none.csv'}: missing; run 'python -m research corpus build --out {tmp_path}' first"]
     assert not (tmp_path / "work").exists()  # nothing written, no corpus built
     check = subprocess.run([sys.executable, "-m", "research.reproduce", paths.MODELS, paths.MODELS,
                             "--units", tmp_path / "none.csv"], capture_output=True, text=True, env=env)
