@@ -33,11 +33,6 @@ def _share(weights, labels, groups) -> dict:
     return stats.share_correlation(weights, onehot(labels), groups)
 
 
-def _mapped_tables(units, labels, theta, topics=None):
-    """Leave-one-group-out mapping of ``topics`` (default all): its table and the area weights."""
-    return loco_mapping(theta, labels, units.group.to_numpy(), topics=topics)
-
-
 def unseeded_evaluation(units: pd.DataFrame, labels: np.ndarray, theta: np.ndarray, phi: np.ndarray,
                         vocab: list[str], docs: list[list[str]], dictionary) -> tuple[dict, dict]:
     """The consensus topics mapped to areas (in-sample description, and leave one group out),
@@ -48,9 +43,9 @@ def unseeded_evaluation(units: pd.DataFrame, labels: np.ndarray, theta: np.ndarr
     described = topic_area_mapping(theta, labels, codes)
     described.insert(1, "top_words", [" ".join(w) for w in top_words(phi, vocab, 8)])
     described.insert(3, "mapping", "all cities (descriptive, in-sample)")
-    loco, weights = _mapped_tables(units, labels, theta)
+    loco, weights = loco_mapping(theta, labels, groups)
     bow = [dictionary.doc2bow(d) for d in docs]
-    _, weights_g = _mapped_tables(units, labels, document_topics(fit_lda(bow, dictionary, k, SEED), bow))
+    _, weights_g = loco_mapping(document_topics(fit_lda(bow, dictionary, k, SEED), bow), labels, groups)
     rows = []
     for name, w in (("tomotopy consensus (published)", weights), ("gensim LdaModel, one run", weights_g)):
         pred = np.array(codes, dtype=object)[w.argmax(axis=1)]
@@ -124,7 +119,7 @@ def seeded_evaluation(units: pd.DataFrame, labels: np.ndarray, model: GuidedLDA,
     described.insert(2, "top_words", [" ".join(w) for w in top_words(model.phi_, model.vocab_, 8)])
     described.insert(4, "mapping", ["seed terms (no gold)"] * n + ["all cities (descriptive, in-sample)"] * len(free))
     described.loc[:n - 1, "area"] = codes
-    loco, weights = _mapped_tables(units, labels, model.theta_, topics=free)
+    loco, weights = loco_mapping(model.theta_, labels, groups, topics=free)
     weights[:, :n] += model.theta_[:, :n]
     tables = {"evaluation.csv": table, "topic_areas.csv": described, "topic_areas_loco.csv": loco,
               "unit_areas.csv": unit_areas_table(units, weights)}
