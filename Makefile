@@ -1,4 +1,4 @@
-# make reproduce: set up .venv, rebuild every table, figure and notebook from seeds/ with the
+# make reproduce: set up .venv, run the study of seeds/ into reports/ and the notebooks with the
 #                 committed models/, then retrain into a temporary folder and check that it gives
 #                 the committed models' predictions (git status stays clean).
 # make models:    retrain the shipped classifiers (models/): an explicit step; commit its output.
@@ -11,7 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: setup lab pipeline reproduce models check-models notebooks test test-all bench clean
+.PHONY: setup lab reproduce models check-models notebooks test test-all bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,31 +33,32 @@ lab: $(LAB_STAMP)
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=research \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# Raw seeds -> corpus -> annotation check -> topic models -> classifier -> figures and tables:
-# corpus build; annotations check; topics coverage; topics fit --jobs 2;
-# topics fit --seeded --jobs 2; train --jobs 2; study of seeds/ into reports/; report --lang both
-# (one process, see cli.PIPELINE).
-pipeline: setup
-	$(PY) -m research pipeline
+# The committed reports/: one study of seeds/ with their metadata and gold labels (corpus ->
+# labels -> topics -> emphasis -> independence -> evaluation of the committed classifier ->
+# outputs); the notebooks read it.
+STUDY_SEEDS := study seeds --meta seeds/manifest.csv --out reports --no-notebooks
 
 notebooks: setup
 	$(PY) -m research notebooks
 
-# Retrain the shipped classifiers and their leave-one-city-out evaluation into models/.
+# Retrain the shipped classifier and its leave-one-city-out evaluation into models/ (an explicit
+# step; commit its output).
 models: setup
+	$(PY) -m research corpus build
 	$(PY) -m research train --jobs 2
 
-# Retrain into a temporary folder and compare predictions with the committed models/.
+# Retrain into a temporary folder (its own corpus, nothing carried over) and compare predictions
+# with the committed models/.
 check-models: setup
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	  mkdir -p "$$tmp/data" && { test ! -d data || cp -r data/. "$$tmp/data/"; } && \
+	  RESEARCH_WORKDIR="$$tmp" $(PY) -m research corpus build && \
 	  RESEARCH_WORKDIR="$$tmp" $(PY) -m research train --jobs 2 && \
-	  $(PY) -m research.reproduce "$$tmp/models" models
+	  $(PY) -m research.reproduce "$$tmp/models" models "$$tmp/data/corpus/units.csv"
 
 # Everything derived from seeds/ with the committed models (training floats are not byte-identical
 # across machines, so models/ changes only through `make models`), then the retraining check.
 reproduce: setup
-	$(PY) -m research pipeline --skip train
+	$(PY) -m research $(STUDY_SEEDS)
 	$(PY) -m research notebooks
 	$(MAKE) --no-print-directory check-models
 

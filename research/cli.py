@@ -10,7 +10,9 @@ import argparse
 import os
 import sys
 
-from research import __version__
+from pathlib import Path
+
+from research import __version__, paths
 from research.errors import ResearchError
 
 
@@ -18,22 +20,22 @@ def _corpus_build(args) -> int:
     from pathlib import Path
 
     from research import paths
-    from research.corpus.build import build_corpus
+    from research.corpus import build_corpus, read_units
 
-    frame = build_corpus(Path(args.seeds) if args.seeds else paths.SEEDS,
-                         Path(args.out) if args.out else paths.CORPUS)
-    counts = frame.groupby("doc_id").size()
-    for doc_id, n in counts.items():
+    result = build_corpus(Path(args.seeds) if args.seeds else paths.SEEDS,
+                          Path(args.out) if args.out else paths.CORPUS)
+    for doc_id, n in read_units(result.units).groupby("doc_id").size().items():
         print(f"{doc_id}\t{n} units")
     where = args.out or "data/corpus"
-    print(f"wrote {where}/units.csv ({len(frame)} units), tables.csv, cleaning_report.json")
+    print(f"wrote {where}/units.csv ({result.n_units} units), dropped.csv, tables.csv, table_cells.csv, "
+          f"cleaning_report.json")
     return 0
 
 
 def _annotations_check(args) -> int:
     from research.annotations.check import check_annotations
 
-    return check_annotations(verbose=True)
+    return check_annotations(args.units, verbose=True)
 
 
 def _topic_units(path):
@@ -86,14 +88,8 @@ def _train(args) -> int:
 def _classify(args) -> int:
     from research.classify.apply import classify
 
-    if args.jobs < 1:
-        raise ResearchError("--jobs must be at least 1")
-    if args.dask:
-        from research.distributed import classify_with_dask
-
-        return classify_with_dask(args.paths, args.out, args.model, args.dask, workers=args.jobs)
-    return classify(args.paths, out=args.out, model_path=args.model, jobs=args.jobs,
-                    suggest=args.suggest)
+    return classify(args.paths, out=args.out, model_path=args.model, jobs=args.jobs, suggest=args.suggest,
+                    dask=args.dask)
 
 
 def _topics_coverage(args) -> int:
@@ -111,28 +107,28 @@ def _topics_coverage(args) -> int:
 
 
 def _report(args) -> int:
-    from research.report.build import build_report
+    from research.study.outputs import outputs_stage
 
-    written = build_report(lang=args.lang, jobs=args.jobs)
-    print(f"wrote {len(written)} files under reports/figures/ and reports/tables/")
+    langs = ("en", "zh") if args.lang == "both" else (args.lang,)
+    written = outputs_stage(Path(args.study), langs=langs, notebooks=False, jobs=args.jobs)
+    print(f"wrote {len(written['tables'])} tables, {len(written['figures'])} figures and report.html under {args.study}/")
     return 0
 
 
 def _study(args) -> int:
     from research.study import run_study
 
-    if args.workers < 1:
-        raise ResearchError("--workers must be at least 1")
-    summary = run_study(args.paths, args.out, meta=args.meta, by=args.by, model=args.model, dask=args.dask,
-                        workers=args.workers, topics_k=args.topics_k, fit_topics=not args.no_topics,
-                        notebooks=not args.no_notebooks)
+    if args.jobs < 1:
+        raise ResearchError("--jobs must be at least 1")
+    summary = run_study(args.paths, args.out, meta=args.meta, by=args.by, human_labels=Path(args.labels),
+                        model=args.model, dask=args.dask, jobs=args.jobs, topics_k=args.topics_k,
+                        fit_topics=not args.no_topics, notebooks=not args.no_notebooks)
     sources = summary["label_sources"]
-    print(f"{summary['documents']} documents, {summary['units']} units ({sources['gold']} gold, "
+    print(f"{summary['documents']} documents, {summary['units']} units ({sources['gold']} human labels, "
           f"{sources['classifier']} classifier) in {len(summary['groups'])} groups by {summary['by']}: "
           f"{', '.join(map(str, summary['groups']))}")
-    notebooks = f"notebooks/ ({len(summary.get('notebooks', []))}), " if not args.no_notebooks else ""
-    print(f"wrote {args.out}/: metadata.csv, corpus/, labels.csv, topics/, tables/, figures/, {notebooks}"
-          f"report.html, study.json")
+    print(f"wrote {args.out}/: metadata.csv, corpus/, labels.csv, topics/, tables/, figures/, "
+          f"{'' if args.no_notebooks else 'notebooks/, '}report.html, study.json")
     return 3 if summary["skipped"] else 0
 
 
@@ -142,49 +138,6 @@ def _notebooks(args) -> int:
     for path in notebook_files():
         target = execute(path, args.out)
         print(f"executed {path.name} -> {target}")
-    return 0
-
-
-#: What ``python -m research pipeline`` (and ``make pipeline``) runs: raw seeds to every table
-#: and figure.  One process, so each library is imported once rather than once per step.
-#: The committed ``reports/`` are the study of ``seeds/`` with the gold labels (topics and
-#: notebooks come from their own steps), plus the classifier's evaluation figures.
-PIPELINE = (("corpus", "build"), ("annotations", "check"), ("topics", "coverage"),
-            ("topics", "fit", "--jobs", "2"), ("topics", "fit", "--seeded", "--jobs", "2"),
-            ("train", "--jobs", "2"),
-            ("study", "{seeds}", "--meta", "{manifest}", "--out", "{reports}", "--no-topics", "--no-notebooks"),
-            ("report", "--lang", "both"))
-
-
-def pipeline_steps() -> list[list[str]]:
-    """:data:`PIPELINE` with the project's folders filled in."""
-    from research import paths
-
-    def shown(path) -> str:  # relative to the working folder where possible: outputs name it
-        import os
-
-        relative = os.path.relpath(path)
-        return str(path) if relative.startswith("..") else relative
-
-    where = {"seeds": shown(paths.SEEDS), "manifest": shown(paths.MANIFEST), "reports": shown(paths.REPORTS)}
-    return [[part.format(**where) for part in step] for step in PIPELINE]
-
-
-def _pipeline(args) -> int:
-    import time
-
-    parser = build_parser()
-    total = time.perf_counter()
-    for step, shown in ((s, t) for s, t in zip(pipeline_steps(), PIPELINE) if s[0] not in args.skip):
-        print(f"== python -m research {' '.join(step)}", flush=True)
-        start = time.perf_counter()
-        step_args = parser.parse_args(list(step))
-        status = step_args.func(step_args)
-        label = 'study seeds' if shown[0] == 'study' else ' '.join(shown)
-        print(f"== {label}: {time.perf_counter() - start:.2f} s", flush=True)
-        if status:
-            return status
-    print(f"== pipeline: {time.perf_counter() - total:.2f} s", flush=True)
     return 0
 
 
@@ -215,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     ann_commands = annotations.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = ann_commands.add_parser(
         "check", help="validate gold.csv and second_pass.csv; print kappa and label counts")
+    check.add_argument("--units", metavar="FILE",
+                       help="corpus units to check against (default: data/corpus/units.csv, "
+                            "written by 'corpus build')")
     check.set_defaults(func=_annotations_check)
     topics = commands.add_parser("topics", help="LDA topic models")
     topic_commands = topics.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -255,60 +211,54 @@ def build_parser() -> argparse.ArgumentParser:
                     "skipped (each named on stderr).")
     classify.add_argument("paths", nargs="+", metavar="PATH", help="a document or a folder of documents")
     classify.add_argument("--out", metavar="FILE", help="write one row per unit to FILE.csv or FILE.json")
-    classify.add_argument("--model", metavar="FILE",
-                          help="model file (default: models/classifier.skops; 'fast' names it too)")
+    classify.add_argument("--model", metavar="FILE", help="model file (default: models/classifier.skops)")
     classify.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     classify.add_argument("--suggest", metavar="FILE.csv",
                           help="also write the units sorted by model uncertainty, to correct and "
                                "feed back with 'train --extra'")
     classify.add_argument("--dask", metavar="ADDRESS",
                           help="run on a Dask cluster (scheduler address, or 'local' for a local "
-                               "cluster of --jobs workers); needs --out FILE.csv")
+                               "cluster of --jobs workers)")
     classify.set_defaults(func=_classify)
 
     report = commands.add_parser(
-        "report", help="figures (PNG, PDF) and tables (CSV, LaTeX) of each city's emphasis",
-        description="Reads the corpus, topic models and classifier evaluation written by the earlier "
-                    "steps (it never runs them) and writes reports/.")
-    report.add_argument("--lang", choices=["en", "zh", "both"], default="en",
-                        help="language of axis and label text (default en; zh files end in _zh)")
-    report.add_argument("--jobs", type=int, default=2,
-                        help="processes for --lang both (default 2)")
+        "report", help="redraw a study's tables, figures and report page from its stage files",
+        description="Runs the outputs stage of a finished study again (LaTeX tables, figures, "
+                    "report.html) from the files its other stages wrote; it never runs them.")
+    report.add_argument("study", nargs="?", default=str(paths.REPORTS), metavar="STUDY",
+                        help="a folder written by 'study' (default: reports/, the study of seeds/)")
+    report.add_argument("--lang", choices=["en", "zh", "both"], default="both",
+                        help="language of the figures (default both; zh files end in _zh)")
+    report.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
     report.set_defaults(func=_report)
 
     study = commands.add_parser(
         "study", help="a whole study of any collection: figures, tables, notebooks, report page",
-        description="Corpus, labels (gold where a unit has one, else the classifier), topics, emphasis "
-                    "per document and group with bootstrap intervals, an independence test, and outputs "
-                    "(tables/, figures/, notebooks/, report.html) for any files and folders. Without "
-                    "--meta, city, province, year and type are inferred and written to DIR/metadata.csv "
-                    "to correct and pass back. Exit code 0: done; 2: bad input, nothing written; 3: done, "
-                    "some documents skipped (each named).")
+        description="Corpus, labels (human labels where a unit has one, else the classifier), topics, "
+                    "emphasis per document and group with bootstrap intervals, an independence test, "
+                    "the classifier's evaluation where its out-of-sample predictions cover the "
+                    "human-labelled units, and outputs (tables/, figures/, notebooks/, report.html) for "
+                    "any files and folders. Without --meta, city, province, year and type are inferred "
+                    "and written to DIR/metadata.csv to correct and pass back. Exit code 0: done; 2: bad "
+                    "input, nothing written; 3: done, some documents skipped (each named).")
     study.add_argument("paths", nargs="+", metavar="PATH", help="a document or a folder of documents")
     study.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced when the study succeeds)")
     study.add_argument("--meta", metavar="META.csv",
                        help="metadata: columns file, city, province, year, type (doc_id, city_zh optional)")
     study.add_argument("--by", choices=["city", "province", "year", "type"], default="city",
                        help="group documents by this metadata column (default city)")
-    study.add_argument("--model", metavar="FILE", help="classifier file, or 'fast' (default: the shipped model)")
+    study.add_argument("--labels", metavar="LABELS.csv", default=str(paths.GOLD),
+                       help="human labels (gold.csv columns: unit_id, label, ...), used for every unit "
+                            "they name (default: the project's gold annotations)")
+    study.add_argument("--model", metavar="FILE", help="classifier file (default: the shipped model)")
     study.add_argument("--dask", metavar="ADDRESS",
-                       help="run the per-document stages on a Dask cluster ('local': a local cluster)")
-    study.add_argument("--workers", type=int, default=2,
-                       help="processes for topic models and a local Dask cluster (default 2)")
+                       help="run the per-document stages on a Dask cluster ('local': a local cluster of --jobs workers)")
+    study.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
     study.add_argument("--topics-k", type=_k_value, default="auto",
                        help="number of unseeded topics, or 'auto' to choose it over a grid (default auto)")
     study.add_argument("--no-topics", action="store_true", help="do not fit topic models (faster)")
     study.add_argument("--no-notebooks", action="store_true", help="do not execute the notebooks")
     study.set_defaults(func=_study)
-
-    pipeline = commands.add_parser(
-        "pipeline", help="every step from raw seeds to tables and figures, in order",
-        description="Runs, in one process: " + "; ".join(" ".join(s) for s in PIPELINE) + ".")
-    pipeline.add_argument("--skip", action="append", default=[], metavar="COMMAND",
-                          choices=sorted({s[0] for s in PIPELINE}),
-                          help="leave out a step, e.g. --skip train keeps the committed models/ "
-                               "(make reproduce); may be given more than once")
-    pipeline.set_defaults(func=_pipeline)
 
     notebooks = commands.add_parser("notebooks", help="execute notebooks/NN_*.ipynb top to bottom")
     notebooks.add_argument("--out", metavar="DIR",
@@ -317,41 +267,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Library warnings checked to be harmless here, hidden by message, category and module
-#: (``warnings.filterwarnings`` arguments); every other warning is printed as one line.
-HARMLESS_WARNINGS = (
-    # jieba (the test reference) imports pkg_resources, deprecated in setuptools 67-80.
-    {"message": "pkg_resources is deprecated", "category": UserWarning},
-    # tomotopy 0.14 on import: "builtin type _VocabDict has no __module__ attribute" (raised from
-    # importlib, so it can only be matched by its message).
-    {"message": r"builtin type \w+ has no __module__ attribute", "category": DeprecationWarning},
-    # jieba's own deprecated internals (regex escapes, imp) on import.
-    {"category": DeprecationWarning, "module": "jieba"},
-)
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    """One ``warning:`` line per warning: the project's own as they are, a library's with its
-    category and the file that raised it."""
-    from research.errors import InputWarning, ModelWarning
-
-    text = " ".join(str(message).split())
-    if issubclass(category, (InputWarning, ModelWarning)):
-        print(f"warning: {text}", file=sys.stderr)
-    else:
-        print(f"warning: {category.__name__}: {text} ({os.path.basename(filename)}:{lineno})", file=sys.stderr)
-
-
 def main(argv: list[str] | None = None) -> int:
-    import warnings
+    from research.messages import show_warnings
 
-    from research.errors import InputWarning, ModelWarning
-
-    warnings.showwarning = _show_warning
-    for spec in HARMLESS_WARNINGS:
-        warnings.filterwarnings("ignore", **spec)
-    warnings.filterwarnings("always", category=InputWarning)
-    warnings.filterwarnings("always", category=ModelWarning)
+    show_warnings()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -130,7 +130,7 @@ def derived_inputs(workdir) -> Path:
 
 @pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory):
-    from research.corpus.build import build_corpus
+    from research.corpus import build_corpus
 
     out = tmp_path_factory.mktemp("corpus")
     build_corpus(paths.SEEDS, out)
@@ -139,6 +139,6 @@ def corpus_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def units(corpus_dir):
-    from research.corpus.build import load_units
+    from research.corpus import read_units
 
-    return load_units(corpus_dir / "units.csv")
+    return read_units(corpus_dir / "units.csv")

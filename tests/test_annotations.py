@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
 
 from research import codebook, paths
-from research.annotations.check import (SECOND_COLUMNS, check_units, read_annotations)
+from research.annotations.check import SECOND_COLUMNS, check_units, load_gold, read_annotations
 from research.annotations.sample import second_pass_sample
 from research.annotations.silver import silver_label
 from research.errors import AnnotationError
@@ -26,13 +27,31 @@ def test_codebook_has_the_eight_codes_in_order_with_terms():
         assert f"`{code}`" in text
 
 
-def test_annotations_check_passes_and_reports_kappa():
-    out = subprocess.run([sys.executable, "-m", "research", "annotations", "check"],
-                         capture_output=True, text=True)
+def test_annotations_check_passes_and_reports_kappa(corpus_dir):
+    out = subprocess.run([sys.executable, "-m", "research", "annotations", "check",
+                          "--units", str(corpus_dir / "units.csv")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     line = next(l for l in out.stdout.splitlines() if l.startswith("Cohen's kappa before"))
     assert float(line.split(":")[1].split()[0]) >= 0.85
     assert "gold label counts per city" in out.stdout
+
+
+def test_annotations_check_on_an_empty_workdir_fails_in_one_line_and_writes_nothing(tmp_path):
+    env = {**os.environ, "RESEARCH_WORKDIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "research", "annotations", "check"],
+                         capture_output=True, text=True, env=env, cwd=paths.ROOT)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.splitlines() == [f"error: {tmp_path / 'data/corpus/units.csv'}: missing; "
+                                       f"run 'python -m research corpus build' first"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_gold_is_joined_to_the_units_it_is_checked_against(units):
+    gold = load_gold(units)
+    assert list(gold.unit_id) == list(units.unit_id)
+    assert set(gold.label) == set(CODES) and "text" in gold
+    with pytest.raises(AnnotationError, match="is not in the corpus"):
+        load_gold(units.iloc[:10])
 
 
 def test_gold_covers_every_unit_once(units):
@@ -75,13 +94,15 @@ def test_wrong_encoding_and_orphan_ids_are_rejected(tmp_path, units):
         check_units(read_annotations(orphan), units, orphan, complete=False)
 
 
-def test_cli_turns_annotation_errors_into_one_line(tmp_path, monkeypatch):
+def test_cli_turns_annotation_errors_into_one_line(tmp_path, monkeypatch, capsys, corpus_dir):
     from research import cli
 
     bad = tmp_path / "gold.csv"
     bad.write_text("unit_id,label\n", encoding="utf-8")
     monkeypatch.setattr(paths, "GOLD", bad)
-    assert cli.main(["annotations", "check"]) == 2
+    assert cli.main(["annotations", "check", "--units", str(corpus_dir / "units.csv")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {bad}: missing column(s) secondary_label")
 
 
 def test_silver_labels_follow_headings():

@@ -15,9 +15,12 @@ from hypothesis import strategies as st
 
 from research import paths
 from research.corpus.build import read_manifest
-from research.corpus.clean import FURNITURE_LINE, SEO_INJECTION, SPAM_LINE, clean_text
+from research.corpus.clean import clean_text
+from research.corpus.inline_rules import SEO_INJECTION
+from research.corpus.line_rules import FURNITURE_LINE, SPAM_LINE
 from research.corpus.reader import read_document
 from research.corpus.segment import normalized, segment
+from research.text.patterns import CJK
 
 
 def _lines(*spans) -> set[int]:
@@ -114,8 +117,8 @@ def test_dropped_spans_account_for_every_removed_character(cleaned):
 
 #: Every word the page-furniture, spam and injection rules know, as a plan might use it.
 DROP_WORDS = sorted(
-    set(re.findall(r"[\u4e00-\u9fffA-Za-z]{2,}", SPAM_LINE.pattern))
-    | set(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]{2,}", FURNITURE_LINE.pattern))
+    set(re.findall(f"[{CJK}A-Za-z]{{2,}}", SPAM_LINE.pattern))
+    | set(re.findall(f"[{CJK}A-Za-z0-9]{{2,}}", FURNITURE_LINE.pattern))
     | {"凯发", "尊龙", "亚博", "必威", "乐鱼", "开云", "澳门", "新葡京"}
 )
 HEADINGS = ["（{n}）{w}相关医保政策落实", "{cn}、做好{w}有关工作", "（{n}）支持{w}领域医保服务"]

@@ -1,4 +1,5 @@
-"""Corpus building on the real seeds: cleaning, heading tree, units, tables, determinism."""
+"""Corpus building on the real seeds: cleaning, heading tree, units, tables, determinism; the
+corpus stage's handling of unreadable documents; reading units never builds them."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import json
 import re
 
 import opencc
+import pandas as pd
 import pytest
 
 from research import paths
-from research.corpus.build import build_corpus
+from research.corpus import build_corpus, corpus_stage, manifest_documents, read_manifest, read_units
 from research.corpus.clean import clean_text
 from research.corpus.reader import read_document
 from research.corpus.segment import normalized, segment
+from research.errors import InputError, ResearchError
 
 #: Unit counts per document, with the reason for each range (see README, "Data").
 UNIT_RANGES = {
@@ -40,8 +43,6 @@ FURNITURE = re.compile(
 
 
 def _docs():
-    from research.corpus.build import read_manifest
-
     for row in read_manifest().itertuples():
         text, report = clean_text(read_document(paths.SEEDS / row.file))
         yield row.doc_id, text, report, segment(text, row.doc_id)
@@ -121,8 +122,6 @@ def test_segmentation_keeps_every_character(docs):
 
 
 def test_tables_are_tidy_and_lost_tables_recorded(corpus_dir):
-    import pandas as pd
-
     tables = pd.read_csv(corpus_dir / "tables.csv", dtype=str, keep_default_na=False)
     jinan = tables[tables.doc_id == "jinan"]
     assert len(jinan) == 12
@@ -138,7 +137,57 @@ def test_tables_are_tidy_and_lost_tables_recorded(corpus_dir):
     assert not units.text.str.startswith("指标维度").any()
 
 
+CORPUS_FILES = ("units.csv", "dropped.csv", "tables.csv", "table_cells.csv", "cleaning_report.json")
+
+
 def test_rebuilding_gives_identical_files(corpus_dir, tmp_path):
     build_corpus(paths.SEEDS, tmp_path)
-    for name in ("units.csv", "tables.csv", "cleaning_report.json"):
+    for name in CORPUS_FILES:
         assert (tmp_path / name).read_bytes() == (corpus_dir / name).read_bytes(), name
+
+
+def test_the_stage_in_two_processes_writes_the_same_files(corpus_dir, tmp_path):
+    result = corpus_stage(manifest_documents(paths.SEEDS), tmp_path / "c", jobs=2, root=paths.SEEDS)
+    for name in CORPUS_FILES:
+        assert (tmp_path / "c" / name).read_bytes() == (corpus_dir / name).read_bytes(), name
+    assert (result.documents, result.n_units, result.skipped) == (5, 305, [])
+    assert result.cells == tmp_path / "c" / "table_cells.csv"
+    cells = pd.read_csv(result.cells, dtype=str, keep_default_na=False)
+    assert set(cells.doc_id) == {"jinan"} and len(cells) == 12 * 5  # its 12-row, 5-column table
+
+
+def test_an_unreadable_document_is_skipped_and_named(tmp_path):
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    wuhan = read_manifest().set_index("doc_id").loc["wuhan"]
+    good.write_bytes((paths.SEEDS / wuhan.file).read_bytes())
+    bad.write_text("\n\n", encoding="utf-8")
+    result = corpus_stage([(good, "good", ""), (bad, "bad", "")], tmp_path / "corpus")
+    assert result.documents == 1 and len(result.skipped) == 1 and "bad.txt" in result.skipped[0]
+    units = pd.read_csv(result.units, dtype=str)
+    assert set(units.doc_id) == {"good"} and set(units.city) == {"武汉"}  # the city named by its title
+    assert [row["city"] for row in result.inferred] == ["武汉"]
+    report = json.loads(result.report.read_text(encoding="utf-8"))
+    assert list(report) == ["good"] and report["good"]["file"] == str(good)
+    with pytest.raises(InputError, match="bad.txt"):  # strict: one error, nothing written
+        corpus_stage([(good, "good", ""), (bad, "bad", "")], tmp_path / "strict", strict=True)
+    assert not (tmp_path / "strict").exists()
+    with pytest.raises(ResearchError, match="no document could be read"):
+        corpus_stage([(bad, "bad", "")], tmp_path / "none")
+    assert not (tmp_path / "none").exists()
+
+
+def test_reading_units_never_builds_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as err:
+        read_units(tmp_path / "corpus" / "units.csv")
+    assert str(err.value) == ("corpus/units.csv: missing; run 'python -m research corpus build --out corpus' "
+                              "first")
+    monkeypatch.setattr(paths, "UNITS", tmp_path / "data" / "corpus" / "units.csv")
+    with pytest.raises(InputError, match=r"^data/corpus/units.csv: missing; run 'python -m research corpus "
+                                         r"build' first$"):
+        read_units()
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "units.csv").write_text("unit_id,label\nx,other\n", encoding="utf-8")
+    with pytest.raises(InputError, match="missing column.s. doc_id, section_path, text"):
+        read_units(tmp_path / "units.csv")
+

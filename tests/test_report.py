@@ -1,8 +1,10 @@
-"""Figures, tables and notebooks: they build from the data (no city written into the code),
-render Chinese, repeat byte for byte, and never run an earlier step themselves."""
+"""The outputs stage (``python -m research report STUDY``): figures and tables build from a study
+folder's files alone (no city written into the code), render Chinese, repeat byte for byte, and
+never run an earlier stage."""
 
 from __future__ import annotations
 
+import shutil
 import warnings
 from pathlib import Path
 
@@ -10,78 +12,93 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research import paths
+from research import codebook, paths, stats
+from research.cli import main
 from research.errors import ResearchError
-from research.report.build import build_report, emphasis, load_views
-from research.report.emphasis import contingency, independence_test, indicator_matrix, shares_with_ci
+from research.study.outputs import outputs_stage
 
 
 @pytest.fixture(scope="module")
-def views(derived_inputs):
-    return load_views()
+def seeds_study(tmp_path_factory):
+    """The study of seeds/ with their gold labels and the shipped model's evaluation (no topics)."""
+    out = tmp_path_factory.mktemp("seeds") / "study"
+    assert main(["study", str(paths.SEEDS), "--meta", str(paths.MANIFEST), "--out", str(out),
+                 "--no-topics", "--no-notebooks"]) == 0
+    return out
 
 
-def _build(lang, out):
+def _outputs(study: Path) -> list[Path]:
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*missing from font.*")
         warnings.filterwarnings("error", message=".*Glyph.*")
-        return build_report(lang=lang, out=out)
+        written = outputs_stage(study, notebooks=False)
+    return written["tables"] + written["figures"] + [study / "report.html"]
 
 
-def test_report_builds_in_both_languages_and_repeats_exactly(derived_inputs, tmp_path):
-    written = _build("en", tmp_path / "a") + _build("zh", tmp_path / "a")
-    again = _build("en", tmp_path / "b") + _build("zh", tmp_path / "b")
-    names = {p.name for p in written}
-    for name in ("emphasis_gold.png", "emphasis_gold.pdf", "confusion_zh.png", "confusion.pdf",
-                 "reliability.png", "k_selection.png", "topic_words_zh.png", "topic_prevalence.png",
-                 "emphasis_gold.csv", "emphasis_gold.tex", "indicators.tex"):
+def test_outputs_build_in_both_languages_and_repeat_exactly(seeds_study, tmp_path):
+    copy = tmp_path / "again"
+    shutil.copytree(seeds_study, copy)
+    shutil.rmtree(copy / "figures")
+    again = _outputs(copy)
+    first = [seeds_study / p.relative_to(copy) for p in again]
+    names = {p.name for p in first}
+    for name in ("emphasis.png", "emphasis.pdf", "emphasis_zh.png", "confusion_zh.png", "confusion.pdf",
+                 "reliability.png", "emphasis_classifier.png", "residuals_zh.pdf", "emphasis.tex",
+                 "indicators.tex", "classifier_metrics.tex", "report.html"):
         assert name in names, name
-    for a, b in zip(sorted(written), sorted(again)):
+    for a, b in zip(sorted(first), sorted(again)):
         assert a.name == b.name and a.read_bytes() == b.read_bytes(), a.name
-    pdf = (tmp_path / "a" / "figures" / "emphasis_gold_zh.pdf").read_bytes()
+    pdf = (seeds_study / "figures" / "emphasis_zh.pdf").read_bytes()
     assert b"/FontFile2" in pdf and b"Type3" not in pdf  # TrueType glyphs embedded
-    tex = (tmp_path / "a" / "tables" / "emphasis_gold.tex").read_text(encoding="utf-8")
+    tex = (seeds_study / "tables" / "emphasis.tex").read_text(encoding="utf-8")
     assert "\\toprule" in tex and "\\bottomrule" in tex
 
 
-def test_report_never_runs_an_earlier_step(monkeypatch, tmp_path):
-    from research.report import build, views
+def test_report_command_redraws_a_study_and_never_runs_an_earlier_stage(seeds_study, tmp_path, capsys):
+    copy = tmp_path / "study"
+    shutil.copytree(seeds_study, copy)
+    shutil.rmtree(copy / "figures")
+    assert main(["report", str(copy), "--lang", "en"]) == 0
+    assert (copy / "figures" / "emphasis.png").read_bytes() == (seeds_study / "figures" / "emphasis.png").read_bytes()
+    (copy / "labels.csv").unlink()
+    assert main(["report", str(copy)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "labels.csv: missing" in err[0] and "research study" in err[0]
+    assert not (copy / "labels.csv").exists()
 
-    missing = tmp_path / "nothing" / "summary.json"
-    monkeypatch.setattr(views, "INPUTS", ((missing, "topics fit"),))
-    with pytest.raises(ResearchError, match="topics fit"):
-        build.build_report(out=tmp_path / "out")
-    assert not missing.exists() and not (tmp_path / "out").exists()
 
-
-def test_shares_have_intervals_and_sum_to_one(views):
-    shares = emphasis(views)
-    for key in ("gold_units", "gold_chars", "classifier_probability", "topics_probability"):
-        frame = shares[key]
+def test_shares_have_intervals_and_sum_to_one(seeds_study):
+    for name in ("emphasis", "emphasis_probability", "emphasis_chars", "emphasis_classifier"):
+        frame = pd.read_csv(seeds_study / "tables" / f"{name}.csv")
+        assert set(frame.area) == set(codebook.codes()), name  # every area, an empty one as 0
         assert (frame.ci_low <= frame.share + 1e-12).all() and (frame.share <= frame.ci_high + 1e-12).all()
-        assert (frame.groupby("city").share.sum() - 1).abs().lt(1e-3).all(), key  # p rounded to 4 places
+        assert (frame.groupby("group").share.sum() - 1).abs().lt(1e-3).all(), name
 
 
-def test_independence_test_is_sane(views):
-    table = contingency(views, "gold")
-    test = independence_test(table)
-    n_cities, n_areas = table.shape[0], int((table.sum(axis=0) > 0).sum())
-    assert 0 < test["cramers_v"] < 1 and test["dof"] == (n_cities - 1) * (n_areas - 1)
-    assert test["residuals"].shape == (n_cities, n_areas)
-    assert 0 < test["p_value_monte_carlo"] <= 1
+def test_independence_test_keeps_every_area(seeds_study):
+    test = pd.read_csv(seeds_study / "tables" / "independence_test.csv").iloc[0]
+    residuals = pd.read_csv(seeds_study / "tables" / "residuals.csv").set_index("group")
+    labels = pd.read_csv(seeds_study / "labels.csv")
+    used = labels.label.nunique()
+    assert list(residuals.columns) == codebook.codes()
+    assert 0 < test.cramers_v < 1 and test.dof == (residuals.shape[0] - 1) * (used - 1)
+    assert 0 < test.p_value_monte_carlo <= 1
 
 
-def test_bootstrap_in_blocks_matches_the_point_estimate_for_any_group_column():
+def test_group_means_match_the_point_estimate_for_any_groups_and_weights():
     rng = np.random.default_rng(0)
-    labels = pd.Series(rng.choice(["payment", "other", "service"], size=5000))
-    units = pd.DataFrame({"province": rng.choice(["甲", "乙"], size=5000)})
-    shares = shares_with_ci(units, indicator_matrix(labels), by="province", n_boot=300)
-    assert list(shares.columns[:2]) == ["province", "area"]
-    for group, frame in shares.groupby("province"):
-        counts = labels[units.province == group].value_counts(normalize=True)
-        for row in frame.itertuples():
-            assert row.share == pytest.approx(counts.get(row.area, 0.0))
-            assert row.ci_low <= row.share <= row.ci_high
+    labels = rng.choice(3, size=5000)
+    values = np.eye(3)[labels]
+    groups = rng.choice(["甲", "乙"], size=5000)
+    weights = rng.integers(1, 5, size=5000)
+    frame = stats.group_means(values, groups, weights=weights, n_draws=300)
+    for row in frame.itertuples():
+        mask = (groups == row.group) & (labels == row.column)
+        assert row.share == pytest.approx(weights[mask].sum() / weights[groups == row.group].sum())
+        assert row.ci_low <= row.share <= row.ci_high
+    runs = np.stack([values, values[::-1]])  # two "runs": the interval holds both
+    spread = stats.group_means(runs, groups, n_draws=300)
+    assert (spread.ci_high - spread.ci_low).mean() > 0
 
 
 def test_no_city_is_written_into_the_report_or_study_code():
@@ -94,16 +111,18 @@ def test_no_city_is_written_into_the_report_or_study_code():
             assert not found, f"{path.name} names {found}"
 
 
-def test_notebooks_run_top_to_bottom(derived_inputs, tmp_path):
-    from research.notebooks import execute, notebook_files
-    from research.study import run_study
+def test_a_study_without_human_labels_says_why_it_was_not_evaluated(tmp_path):
+    out = tmp_path / "study"
+    no_labels = tmp_path / "none.csv"
+    no_labels.write_text("unit_id,label,secondary_label,note\n", encoding="utf-8")
+    seed = paths.SEEDS / pd.read_csv(paths.MANIFEST, dtype=str).file.iloc[0]
+    assert main(["study", str(seed), "--out", str(out), "--labels", str(no_labels), "--no-topics",
+                 "--no-notebooks"]) == 0
+    assert not (out / "tables" / "classifier_metrics.csv").exists()
+    assert "Not evaluated: no unit has a human label" in (out / "report.html").read_text(encoding="utf-8")
 
-    # The parameterized notebooks read a study; by default reports/, the study of seeds/.
-    run_study([paths.SEEDS], paths.REPORTS, meta=paths.MANIFEST, fit_topics=False, notebooks=False,
-              langs=("en",), echo=lambda *a: None)
-    files = notebook_files()
-    assert [p.name[:2] for p in files] == ["01", "02", "03", "04"]
-    for path in files:
-        out = execute(path, tmp_path)
-        assert out.exists()
-        assert Path(out).read_text(encoding="utf-8").count('"output_type": "error"') == 0
+
+def test_stages_of_the_outputs_refuse_a_folder_that_is_not_a_study(tmp_path):
+    with pytest.raises(ResearchError, match="study.json: missing"):
+        outputs_stage(tmp_path)
+    assert not any(tmp_path.iterdir())

@@ -13,7 +13,8 @@ from research import paths
 from research.cli import main
 from research.corpus.clean import clean_text
 from research.corpus.reader import read_document
-from research.study.metadata import infer_city, read_meta
+from research.corpus.metadata import infer_city
+from research.study.metadata import read_meta
 
 NEW_CITY = "青岛"
 
@@ -150,11 +151,11 @@ def test_city_inference_reads_title_and_issuing_body():
 
 
 def test_inferred_metadata_matches_the_manifest_where_the_text_names_it(tmp_path):
-    from research.study.corpus import corpus_document
+    from research.corpus import corpus_document
 
     manifest = pd.read_csv(paths.MANIFEST, dtype=str, keep_default_na=False)
     for row in manifest.itertuples():
-        doc = corpus_document((str(paths.SEEDS / row.file), row.doc_id, ""))
+        doc = corpus_document(paths.SEEDS / row.file, row.doc_id)
         assert not doc.error and doc.units
         inferred = doc.inferred
         if row.title:  # a capture with a title line names its city there or in its issuing body
@@ -166,7 +167,7 @@ def test_inferred_metadata_matches_the_manifest_where_the_text_names_it(tmp_path
 
 
 def test_a_document_that_cannot_be_read_is_skipped_and_named(tmp_path):
-    from research.study.corpus import corpus_stage
+    from research.corpus import corpus_stage
 
     good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
     good.write_text(_seed("Wuhan")[0], encoding="utf-8")
@@ -178,7 +179,7 @@ def test_a_document_that_cannot_be_read_is_skipped_and_named(tmp_path):
 
 
 def test_topics_are_skipped_with_a_reason_on_a_tiny_collection(tmp_path):
-    from research.study.corpus import corpus_stage
+    from research.corpus import corpus_stage
     from research.study.labels import labels_stage, load_labels
     from research.study.topics import MIN_UNITS, topics_stage
 
@@ -197,7 +198,7 @@ def test_topics_are_skipped_with_a_reason_on_a_tiny_collection(tmp_path):
 def test_stages_refuse_missing_inputs(tmp_path):
     from research.errors import ResearchError
     from research.study.labels import labels_stage, load_labels
-    from research.study.views import load_study
+    from research.study.folder import load_study
 
     with pytest.raises(ResearchError, match="corpus stage"):
         labels_stage(tmp_path / "units.csv", tmp_path / "labels.csv")
@@ -228,6 +229,6 @@ def test_dask_runs_the_per_document_stages_with_the_same_result(study, collectio
     folder, _ = collection
     out = tmp_path / "on_dask"
     assert main(["study", str(folder), "--out", str(out), "--no-topics", "--no-notebooks",
-                 "--dask", "local", "--workers", "2"]) == 0
+                 "--dask", "local", "--jobs", "2"]) == 0
     for name in ("corpus/units.csv", "corpus/dropped.csv", "labels.csv", "tables/emphasis.csv"):
         assert (out / name).read_bytes() == (study / name).read_bytes(), name

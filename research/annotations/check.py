@@ -120,22 +120,23 @@ def quoted_in_codebook(units: pd.DataFrame, prefix: int = 20) -> set[str]:
     return out
 
 
-def load_gold(path: Path = paths.GOLD, units: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Gold labels joined to the corpus units (validated)."""
-    from research.corpus.build import load_units
-
-    units = load_units() if units is None else units
+def load_gold(units: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
+    """Gold labels (``path``, default ``research/annotations/gold.csv``) joined to ``units``,
+    checked against them: every id must be one of the units, and the shipped gold file must
+    label every unit."""
+    path = Path(path) if path else paths.GOLD
     gold = read_annotations(path)
     check_units(gold, units, path, complete=path == paths.GOLD)
     return units.merge(gold.drop(columns="_row"), on="unit_id", how="inner")
 
 
-def check_annotations(verbose: bool = True) -> int:
-    """Validate gold, first-pass and second-pass files; print agreement and label counts."""
+def check_annotations(units_path: Path | None = None, verbose: bool = True) -> int:
+    """Validate gold, first-pass and second-pass files against the corpus units (``units_path``,
+    default ``data/corpus/units.csv``; never built here); print agreement and label counts."""
     from research.annotations.silver import silver_labels
-    from research.corpus.build import load_units
+    from research.corpus.files import read_units
 
-    units = load_units()
+    units = read_units(units_path)
     gold = read_annotations(paths.GOLD)
     check_units(gold, units, paths.GOLD, complete=True)
     second = read_annotations(paths.SECOND_PASS, SECOND_COLUMNS)

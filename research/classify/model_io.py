@@ -140,3 +140,14 @@ def load_model(path: str | Path | None = None):
     pipeline = obj["pipeline"]
     pipeline.meta_ = meta
     return pipeline
+
+
+_CACHE: dict = {}
+
+
+def cached_model(path: str | Path | None = None):
+    """:func:`load_model`, once per process and model file (workers that fork share it)."""
+    key = str(Path(path) if path else MODEL_FILE)
+    if key not in _CACHE:
+        _CACHE[key] = load_model(path)
+    return _CACHE[key]

@@ -67,21 +67,32 @@ class Writer:
         return self._ctx.__exit__(kind, value, tb)
 
 
-def write_suggestions(path: Path, rows: list[dict], classes: list[str]) -> None:
+#: Columns of the ``--suggest`` file: the gold.csv ones for a person to fill in (``label``,
+#: ``secondary_label``, ``note``), the unit, and the model's guesses (never used for training).
+SUGGEST_COLUMNS = ["unit_id", "label", "secondary_label", "note", "doc_id", "section_path", "text",
+                   "suggested_label", "suggested_second_label", "margin"]
+
+
+def suggestion_rows(rows: list[dict]) -> list[dict]:
+    """``--suggest`` rows of one document's labelled unit rows (``label`` left empty)."""
+    from research import codebook
+
+    out = []
+    for row in rows:
+        probs = sorted((row[f"p_{c}"] for c in codebook.codes()), reverse=True)
+        out.append({"unit_id": row["unit_id"], "label": "", "secondary_label": "", "note": "",
+                    "doc_id": row["doc_id"], "section_path": row["section_path"], "text": row["text"],
+                    "suggested_label": row["label"], "suggested_second_label": row["second_label"],
+                    "margin": round(probs[0] - probs[1], 4)})
+    return out
+
+
+def write_suggestions(path: Path, rows: list[dict]) -> None:
     """Units sorted by uncertainty (smallest margin between the two most probable labels), in
     the ``train --extra`` format: ``label`` is left empty for a person to fill in, the model's
-    guess stands in ``suggested_label`` (``train --extra`` refuses a row without a label)."""
-    def margin(row):
-        probs = sorted((row[f"p_{c}"] for c in classes), reverse=True)
-        return probs[0] - probs[1]
-
-    columns = ["unit_id", "label", "secondary_label", "note", "city", "section_path", "text",
-               "suggested_label", "second_label", "margin"]
+    guesses stand in ``suggested_label`` and ``suggested_second_label`` (``train --extra``
+    refuses a row without a label)."""
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=SUGGEST_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        for row in sorted(rows, key=margin):
-            writer.writerow({"unit_id": row["unit_id"], "label": "", "secondary_label": "",
-                             "note": "", "city": row["doc_id"], "section_path": row["section_path"],
-                             "text": row["text"], "suggested_label": row["label"],
-                             "second_label": row["second_label"], "margin": round(margin(row), 4)})
+        writer.writerows(sorted(rows, key=lambda row: row["margin"]))

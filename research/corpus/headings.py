@@ -8,16 +8,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from research.text.patterns import BREAK_ZH, NUMERALS, SMALL_NUMERALS
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9}
 
 RANKS = {"appendix": 0, "chapter": 1, "section": 2, "top": 3, "paren": 4, "arabic": 5, "box": 6}
 
 MARKER = re.compile(
-    r"(?P<chapter>第(?P<chapter_n>[一二三四五六七八九十百零〇]+)章)"
-    r"|(?P<section>第(?P<section_n>[一二三四五六七八九十百零〇]+)节)"
-    r"|(?P<top>(?P<top_n>[一二三四五六七八九十]+)、)"
-    r"|(?P<paren>（(?P<paren_n>[一二三四五六七八九十]+)）)"
+    rf"(?P<chapter>第(?P<chapter_n>[{NUMERALS}]+)章)"
+    rf"|(?P<section>第(?P<section_n>[{NUMERALS}]+)节)"
+    rf"|(?P<top>(?P<top_n>[{SMALL_NUMERALS}]+)、)"
+    rf"|(?P<paren>（(?P<paren_n>[{SMALL_NUMERALS}]+)）)"
     r"|(?P<box>专栏\s*(?P<box_n>\d+))"
     r"|(?P<arabic>(?P<arabic_n>\d{1,2})[.、](?!\d))"
 )
@@ -39,7 +41,9 @@ BODY_START = re.compile(
     r"“十|党|市委|我市|全市|各级)"
 )
 
-SENTENCE_END = "。！？；"
+#: Where the words of a run-in heading stop at the latest: a sentence end, a colon or a comma
+#: (an enumeration comma 、 does not stop them: "（一）建立统一、高效的经办体系").
+HEADING_STOP = BREAK_ZH + "，"
 MIN_HEAD, MAX_HEAD = 4, 30
 
 
@@ -80,7 +84,7 @@ def split_run_in_heading(text: str) -> int:
     wins, else the first whose remainder does not start with another heading word.
     """
     cut = len(text)
-    for ch in "。，；：！？":
+    for ch in HEADING_STOP:
         idx = text.find(ch)
         if idx != -1:
             cut = min(cut, idx)

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from research.errors import InputError, warn
+from research.text.patterns import BREAK_ZH, has_cjk
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -27,7 +28,6 @@ CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_16_le", "utf_16_
 #: a dump of many documents and should be split (memory and run time stay predictable).
 MAX_BYTES = 32 * 1024 * 1024
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MIN_CJK_CHARS = 10
 
 
@@ -63,7 +63,7 @@ def read_document(path: str | Path) -> str:
         text = decode_bytes(path, data)
     else:
         raise InputError(f"{path}: unsupported file type {suffix!r} (use .txt, .html, .docx or .pdf)")
-    if len(_CJK.findall(text[:2_000_000])) < MIN_CJK_CHARS:
+    if not has_cjk(text[:2_000_000], MIN_CJK_CHARS):
         raise InputError(f"{path}: holds no Chinese text")
     return text
 
@@ -193,7 +193,7 @@ def join_wrapped_lines(text: str) -> str:
                 out.append("")
             continue
         carry += stripped
-        if len(line) < 0.85 * full or stripped[-1] in "。；！？：":
+        if len(line) < 0.85 * full or stripped[-1] in BREAK_ZH:
             out.append(carry)
             carry = ""
     if carry:

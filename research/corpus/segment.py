@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from research.corpus.headings import RANKS, MARKER, Marker, marker_at, split_run_in_heading
 from research.corpus.tables import TABLE_CAPTION, Table, parse_table
+from research.text.patterns import BREAK_ZH, CLAUSE_ZH, FULL_STOP, SENTENCE_END_ZH, SMALL_NUMERALS
 
 PARTS = ("background", "goals", "tasks", "safeguards", "other")
 
@@ -26,8 +27,17 @@ PART_RULES = {
     "other": re.compile(r"^附录$"),
 }
 
-SENTENCE_PUNCT = re.compile(r"[。；！？，：、]")
-ITEM_START = re.compile(r"(?<=[。；])(?=[一二三四五六七八九十]+是)")
+#: A line with any of this is a paragraph, not a caption.  Full-width only: the cleaner made
+#: punctuation next to Chinese full-width, and what stays ASCII ("DRG, DIP") is not prose.
+SENTENCE_PUNCT = re.compile(f"[{SENTENCE_END_ZH}{CLAUSE_ZH}]")
+#: "一是……二是……" items start after a sentence or clause end.
+ITEM_START = re.compile(f"(?<=[。；])(?=[{SMALL_NUMERALS}]+是)")
+#: A lead sentence ("制度体系更加完善。") has no clause punctuation, quotes, brackets or figures.
+NOT_LEAD = re.compile(f"[{CLAUSE_ZH}；“”（）\\d%]")
+#: A numbered list item of a box ("1.", "2、").
+ARABIC_ITEM = re.compile(r"\d{1,2}[.、]")
+#: Marker kinds that can open a run-in heading inside a line.
+RUN_IN_KINDS = ("top", "paren", "chapter", "section")
 LEAD_MAX, UNIT_MIN = 18, 40
 APPENDIX = "附录"
 
@@ -115,15 +125,15 @@ def _run_in_markers(line: str, numbering: _Numbering) -> list[Marker]:
     trial.last = dict(numbering.last)
     first = marker_at(line, 0)
     last_end = -100
-    if first and first.kind in ("top", "paren", "chapter", "section"):
+    if first and first.kind in RUN_IN_KINDS:
         trial.accept(first)
         last_end = first.end
     for m in MARKER.finditer(line, 1):
         marker = marker_at(line, m.start())
-        if marker is None or marker.kind not in ("top", "paren", "chapter", "section"):
+        if marker is None or marker.kind not in RUN_IN_KINDS:
             continue
         before = line[m.start() - 1]
-        boundary = before in "。！？；：”" or (m.start() - last_end) <= 15
+        boundary = before in BREAK_ZH + "”" or (m.start() - last_end) <= 15
         if boundary and trial.expected(marker):
             trial.accept(marker)
             found.append(marker)
@@ -133,11 +143,11 @@ def _run_in_markers(line: str, numbering: _Numbering) -> list[Marker]:
 
 def _line_heading(line: str, marker: Marker) -> tuple[str, str]:
     """Split a line that starts with a marker into (heading, body)."""
-    if not re.search("[。！？；：]", line[marker.end:]) and len(line) <= 50:
+    if not re.search(f"[{BREAK_ZH}]", line[marker.end:]) and len(line) <= 50:
         return line, ""  # "（四）建立来源多元、稳健可持续的筹资机制": commas do not end a heading
     if marker.kind == "arabic":
         return "", line  # "1.制度体系更加完善。……" is a list item, not a heading
-    m = re.search("[。！？]", line[marker.end:])
+    m = re.search(f"[{FULL_STOP}]", line[marker.end:])
     if m and m.start() <= 30:
         cut = marker.end + m.end()
         return line[:cut], line[cut:]
@@ -155,7 +165,7 @@ def _split_items(text: str, run_in: bool) -> list[str]:
             current = ""
             for sentence in sentences:
                 is_lead = (current and 4 <= len(sentence) - 1 <= LEAD_MAX
-                           and not re.search(r"[，、；：“”（）\d%]", sentence))
+                           and not NOT_LEAD.search(sentence))
                 if is_lead:
                     split.append(current)
                     current = sentence
@@ -176,101 +186,123 @@ def _split_items(text: str, run_in: bool) -> list[str]:
     return [m for m in merged if m.strip()]
 
 
-def segment(text: str, doc_id: str) -> Segmented:
-    """Segment cleaned text into units, headings, captions and tables."""
-    doc = Segmented(doc_id)
-    stack: list[tuple[int, str]] = []  # (rank, heading text)
-    box_items = {"count": 0, "numbered": False}
-    numbering = _Numbering()
-    order = 0
+class _Builder:
+    """The document being segmented: the heading stack, numbering and unit order so far."""
 
-    def path() -> list[str]:
-        return [t for _, t in stack]
+    def __init__(self, doc_id: str):
+        self.doc = Segmented(doc_id)
+        self.stack: list[tuple[int, str]] = []  # (rank, heading text)
+        self.box = {"count": 0, "numbered": False}  # items seen in the open box (专栏)
+        self.numbering = _Numbering()
+        self.order = 0
 
-    def push(rank: int, heading: str) -> None:
-        while stack and stack[-1][0] >= rank:
-            stack.pop()
-        stack.append((rank, heading))
-        doc.headings.append((rank, heading, " > ".join(path())))
-        doc.pieces.append(heading)
+    def path(self) -> list[str]:
+        return [t for _, t in self.stack]
+
+    def push(self, rank: int, heading: str) -> None:
+        while self.stack and self.stack[-1][0] >= rank:
+            self.stack.pop()
+        self.stack.append((rank, heading))
+        self.doc.headings.append((rank, heading, " > ".join(self.path())))
+        self.doc.pieces.append(heading)
         if rank == RANKS["box"]:
-            box_items.update(count=0, numbered=False)
+            self.box.update(count=0, numbered=False)
 
-    def add_paragraph(body: str, run_in: bool) -> None:
-        nonlocal order
+    def add_paragraph(self, body: str, run_in: bool) -> None:
         body = body.strip()
         if not body:
             return
-        numbered = bool(re.match(r"\d{1,2}[.、]", body))
-        if stack and stack[-1][0] == RANKS["box"]:
-            if box_items["count"] and (not numbered or not box_items["numbered"]):
-                stack.pop()
+        numbered = bool(ARABIC_ITEM.match(body))
+        if self.stack and self.stack[-1][0] == RANKS["box"]:  # a box holds one paragraph or a numbered list
+            if self.box["count"] and (not numbered or not self.box["numbered"]):
+                self.stack.pop()
             else:
-                box_items["count"] += 1
-                box_items["numbered"] = box_items["numbered"] or numbered
+                self.box["count"] += 1
+                self.box["numbered"] = self.box["numbered"] or numbered
         for item in _split_items(body, run_in):
-            order += 1
-            headings = [t for r, t in stack if r != RANKS["box"]]
-            doc.units.append(Unit(doc_id, order, " > ".join(path()), part_of(headings), item.strip()))
-            doc.pieces.append(item)
+            self.order += 1
+            headings = [t for r, t in self.stack if r != RANKS["box"]]
+            self.doc.units.append(Unit(self.doc.doc_id, self.order, " > ".join(self.path()), part_of(headings),
+                                       item.strip()))
+            self.doc.pieces.append(item)
 
+    def add_table(self, lines: list[str], i: int) -> int:
+        """The table whose caption is ``lines[i]``; returns the index of the line after it."""
+        table, i = parse_table(lines, i)
+        table.section_path = " > ".join(self.path())
+        self.doc.tables.append(table)
+        body_cells = table.cells[:len(table.cells) - len(table.leftover)]
+        self.doc.pieces.extend([table.caption, *body_cells])
+        if table.leftover:  # cells that fill no row stay as text
+            self.add_paragraph(" ".join(table.leftover), run_in=False)
+        return i
+
+    def add_line(self, line: str) -> None:
+        """A line that is not a table: a box title, a heading (with its body), a caption, a
+        paragraph, or a run-in line of several headings and their text."""
+        first = marker_at(line, 0)
+        if first and first.kind == "box":
+            self.push(RANKS["box"], line)
+            return
+        run_in = _run_in_markers(line, self.numbering)
+        if run_in:
+            self.add_run_in(line, first, run_in)
+        elif first and (first.kind != "arabic" or (not SENTENCE_PUNCT.search(line) and len(line) <= 25)):
+            self.add_heading(line, first)
+        elif not SENTENCE_PUNCT.search(line) and len(line) <= 60:
+            self.doc.captions.append(line)
+            self.doc.pieces.append(line)
+        else:
+            self.add_paragraph(line, run_in=False)
+
+    def add_heading(self, line: str, first: Marker) -> None:
+        heading, body = _line_heading(line, first)
+        if heading:
+            if first.kind == "top" and first.number == 1 and self.numbering.last["top"] >= 2:
+                self.stack.clear()  # numbering starts again: an appendix
+                self.push(RANKS["appendix"], APPENDIX)
+                self.doc.pieces.pop()  # the appendix heading is inferred, not in the text
+            self.numbering.accept(first)
+            self.push(RANKS[first.kind], heading)
+        self.add_paragraph(body, run_in=False)
+
+    def add_run_in(self, line: str, first: Marker | None, markers: list[Marker]) -> None:
+        """Split a run-in line at its inline markers."""
+        starts = [0] if first and first.kind in RUN_IN_KINDS else []
+        bounds = starts + [m.start for m in markers] + [len(line)]
+        if bounds[0] != 0:
+            self.add_paragraph(line[: bounds[0]], run_in=True)
+        for start, end in zip(bounds, bounds[1:]):
+            chunk = line[start:end]
+            marker = marker_at(chunk, 0)
+            self.numbering.accept(marker)
+            head_len = split_run_in_heading(chunk[marker.end:])
+            self.push(RANKS[marker.kind], chunk[: marker.end + head_len])
+            self.add_paragraph(chunk[marker.end + head_len:], run_in=True)
+
+
+def segment(text: str, doc_id: str) -> Segmented:
+    """Segment cleaned text into units, headings, captions and tables."""
+    builder = _Builder(doc_id)
     lines = text.split("\n")
     i = 0
     while i < len(lines):
         line = lines[i].strip("\t ")
         if not line:
             i += 1
-            continue
-        if TABLE_CAPTION.search(line) and not SENTENCE_PUNCT.search(line.replace("、", "")):
-            table, i = parse_table(lines, i)
-            table.section_path = " > ".join(path())
-            doc.tables.append(table)
-            body_cells = table.cells[:len(table.cells) - len(table.leftover)]
-            doc.pieces.extend([table.caption, *body_cells])
-            if table.leftover:  # cells that fill no row stay as text
-                add_paragraph(" ".join(table.leftover), run_in=False)
-            continue
-        i += 1
-        first = marker_at(line, 0)
-        if first and first.kind == "box":
-            push(RANKS["box"], line)
-            continue
-        run_in = _run_in_markers(line, numbering)
-        if not run_in:
-            if first and (first.kind != "arabic"
-                          or (not SENTENCE_PUNCT.search(line) and len(line) <= 25)):
-                heading, body = _line_heading(line, first)
-                if heading:
-                    if first.kind == "top" and first.number == 1 and numbering.last["top"] >= 2:
-                        stack.clear()
-                        push(RANKS["appendix"], APPENDIX)
-                        doc.pieces.pop()  # the appendix heading is inferred, not in the text
-                    numbering.accept(first)
-                    push(RANKS[first.kind], heading)
-                add_paragraph(body, run_in=False)
-            elif not SENTENCE_PUNCT.search(line) and len(line) <= 60:
-                doc.captions.append(line)
-                doc.pieces.append(line)
-            else:
-                add_paragraph(line, run_in=False)
-            continue
-        # A run-in line: split it at its inline markers.
-        starts = [0] if first and first.kind in ("top", "paren", "chapter", "section") else []
-        bounds = starts + [m.start for m in run_in] + [len(line)]
-        if bounds[0] != 0:
-            add_paragraph(line[: bounds[0]], run_in=True)
-        for start, end in zip(bounds, bounds[1:]):
-            chunk = line[start:end]
-            marker = marker_at(chunk, 0)
-            numbering.accept(marker)
-            head_len = split_run_in_heading(chunk[marker.end:])
-            push(RANKS[marker.kind], chunk[: marker.end + head_len])
-            add_paragraph(chunk[marker.end + head_len:], run_in=True)
+        elif TABLE_CAPTION.search(line) and not SENTENCE_PUNCT.search(line.replace("、", "")):
+            i = builder.add_table(lines, i)
+        else:
+            builder.add_line(line)
+            i += 1
+    _assign_ids(builder.doc.units, doc_id)
+    return builder.doc
 
-    # Stable ids: document plus normalised text; repeated paragraphs get a suffix.
+
+def _assign_ids(units: list[Unit], doc_id: str) -> None:
+    """Stable ids: document plus normalised text; repeated paragraphs get a suffix."""
     seen: dict[str, int] = {}
-    for unit in doc.units:
+    for unit in units:
         base = unit_id(doc_id, unit.text)
         seen[base] = seen.get(base, 0) + 1
         unit.unit_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
-    return doc

@@ -10,8 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from research.text.patterns import SMALL_NUMERALS
+
 #: A caption line of an indicator table: "表1 ……", "……主要指标表", "……主要发展指标".
 TABLE_CAPTION = re.compile(r"^表\s*\d|指标表$|主要(?:发展)?指标$")
+
+#: A short untabbed line inside a table continues the cell above, unless it reads as prose or
+#: opens a list item ("一、", "（").
+_PROSE = re.compile("[。；，]")
+_LIST_MARKER = re.compile(f"[{SMALL_NUMERALS}]+、|（")
 
 #: Columns of the tidy indicator table.
 COLUMNS = ("dimension", "indicator", "value_2020", "target_2025", "kind")
@@ -76,8 +83,7 @@ def parse_table(lines: list[str], start: int) -> tuple[Table, int]:
             cells.append(text)
         elif not text:
             pass
-        elif cells and len(text) <= 12 and not re.search(r"[。；，]", text) \
-                and not re.match(r"[一二三四五六七八九十]+、|（", text):
+        elif cells and len(text) <= 12 and not _PROSE.search(text) and not _LIST_MARKER.match(text):
             cells[-1] += text
         else:
             break

@@ -35,16 +35,22 @@ def to_latex(frame: pd.DataFrame, caption: str = "", label: str = "", float_form
     return "\n".join(lines) + "\n"
 
 
+def write_tex(frame: pd.DataFrame, folder: Path, name: str, caption: str = "") -> Path:
+    """Write ``name.tex`` (label ``tab:name``)."""
+    target = Path(folder) / f"{name}.tex"
+    write_text(target, to_latex(frame, caption, label=f"tab:{name}"))
+    return target
+
+
 def save_table(frame: pd.DataFrame, folder: Path, name: str, caption: str = "") -> list[Path]:
     """Write ``name.csv`` and ``name.tex``."""
     folder = Path(folder)
     write_csv(folder / f"{name}.csv", frame)
-    write_text(folder / f"{name}.tex", to_latex(frame, caption, label=f"tab:{name}"))
-    return [folder / f"{name}.csv", folder / f"{name}.tex"]
+    return [folder / f"{name}.csv", write_tex(frame, folder, name, caption)]
 
 
 def interval_table(shares: pd.DataFrame, names: dict[str, str], digits: int = 2) -> pd.DataFrame:
-    """Group rows (the first column of ``shares``: city, province, ...), area columns, cells
+    """Group rows (the first column of ``shares``: group, doc_id, ...), area columns, cells
     "share [low, high]" in percent."""
     def fmt(row):
         return f"{100 * row.share:.{0 if digits < 2 else 1}f} [{100 * row.ci_low:.0f}, {100 * row.ci_high:.0f}]"

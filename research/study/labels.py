@@ -1,82 +1,74 @@
 """Stage 2, labels: ``corpus/units.csv`` -> ``labels.csv``.
 
-A unit whose ``unit_id`` has a gold label keeps it (``label_source`` "gold"); every other
-unit gets the shipped classifier's most probable label ("classifier").  The classifier's
-probabilities are recorded for every unit.  Units are read in chunks, so memory stays flat.
+Every unit gets the classifier's labels and probabilities (:func:`research.classify.label.label_units`);
+a unit whose ``unit_id`` has a human label (the project's gold annotations, or a user's labels)
+keeps it as its ``label`` (``label_source`` "gold"), every other unit takes the classifier's
+(``label_source`` "classifier").  Units are read in chunks and labelled through
+:func:`research.parallel.map_ordered`, so memory stays flat and ``--jobs``/``--dask`` apply.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from research import codebook
 from research.errors import ResearchError
-from research.study.runner import map_ordered
+from research.parallel import map_ordered
 
 CHUNK = 2000
-_MODEL: dict = {}
+UNIT_DTYPES = {"doc_id": str, "unit_id": str, "text": str, "section_path": str}
 
 
-def read_gold(path: Path | None) -> dict[str, str]:
-    """unit_id -> gold label from an annotation file (``research/annotations/gold.csv``
-    form); an empty mapping when ``path`` is None."""
+def read_human_labels(path: Path | None) -> dict[str, str]:
+    """unit_id -> label from an annotation file (``research/annotations/gold.csv`` form); an
+    empty mapping when ``path`` is None."""
     if path is None:
         return {}
     from research.annotations.check import read_annotations
 
-    gold = read_annotations(path)
-    return dict(zip(gold.unit_id, gold.label))
+    labels = read_annotations(path)
+    return dict(zip(labels.unit_id, labels.label))
 
 
-def _model(model_path):
-    key = str(model_path)
-    if key not in _MODEL:
-        from research.classify.model_io import load_model
+def label_chunk(units: pd.DataFrame, human: dict[str, str], model_path=None) -> pd.DataFrame:
+    """Rows of ``labels.csv`` for one chunk of units (the model is loaded once per process)."""
+    from research.classify.label import label_units
+    from research.classify.model_io import cached_model
 
-        _MODEL[key] = load_model(model_path)
-    return _MODEL[key]
-
-
-def label_chunk(job: tuple) -> pd.DataFrame:
-    """Label one chunk of units (runs where the work is scheduled; the model is loaded once
-    per process)."""
-    from research.classify.features import compose
-
-    units, gold, model_path = job
-    model = _model(model_path)
-    classes = list(model.classes_)
-    codes = codebook.codes()
-    proba = model.predict_proba([compose(t, p) for t, p in zip(units.text, units.section_path)])
-    proba = proba[:, [classes.index(c) for c in codes]]
-    predicted = np.array(codes)[proba.argmax(axis=1)]
-    gold_labels = units.unit_id.map(gold).astype(object)
-    has_gold = gold_labels.notna().to_numpy()
-    out = units[["doc_id", "unit_id", "part", "n_chars"]].copy()
-    out["label"] = np.where(has_gold, gold_labels.to_numpy(), predicted)
-    out["label_source"] = np.where(has_gold, "gold", "classifier")
-    out["classifier_label"] = predicted
-    for k, code in enumerate(codes):
-        out[f"p_{code}"] = proba[:, k].round(4)
-    return out
+    predicted = label_units(cached_model(model_path), list(units.text), list(units.section_path))
+    given = units.unit_id.map(human).astype(object)
+    has_human = given.notna().to_numpy()
+    out = units[["doc_id", "unit_id", "part", "n_chars"]].reset_index(drop=True)
+    out["label"] = np.where(has_human, given.to_numpy(), predicted.label.to_numpy())
+    out["label_source"] = np.where(has_human, "gold", "classifier")
+    out["classifier_label"] = predicted.label.to_numpy()
+    return pd.concat([out, predicted.drop(columns=["label", "second_label"])], axis=1)
 
 
-def labels_stage(units_csv: Path, out: Path, gold_path: Path | None = None, model_path=None,
-                 client=None, chunk: int = CHUNK, jobs: int = 1) -> dict:
-    """Write ``out`` (labels.csv); return counts per label source.  Chunks of ``chunk`` units
-    are labelled on ``client`` (Dask) or in ``jobs`` local processes."""
+def _label_job(job, model_path=None) -> pd.DataFrame:
+    frame, human = job
+    return label_chunk(frame, human, model_path)
+
+
+def labels_stage(units_csv: Path, out: Path, human_labels: Path | None = None, model_path=None,
+                 jobs: int = 1, client=None, chunk: int = CHUNK) -> dict:
+    """Write ``out`` (labels.csv) for the units of ``units_csv``; return the number of units per
+    label source.  Chunks of ``chunk`` units run in ``jobs`` processes or on ``client``."""
+    from research.classify.model_io import cached_model
+
     if not Path(units_csv).exists():
         raise ResearchError(f"{units_csv}: no such file (the corpus stage writes it)")
-    gold = read_gold(gold_path)
-    _model(model_path)  # a bad model file fails here, before any work
+    human = read_human_labels(human_labels)
+    cached_model(model_path)  # a bad model fails here, before any work; forked workers share it
     counts = {"gold": 0, "classifier": 0}
-    reader = pd.read_csv(units_csv, dtype={"doc_id": str, "unit_id": str, "text": str, "section_path": str},
-                         keep_default_na=False, chunksize=chunk)
-    work = ((frame, {u: gold[u] for u in frame.unit_id if u in gold}, model_path) for frame in reader)
+    reader = pd.read_csv(units_csv, dtype=UNIT_DTYPES, keep_default_na=False, chunksize=chunk)
+    work = ((frame, {u: human[u] for u in frame.unit_id if u in human}) for frame in reader)
+    label = functools.partial(_label_job, model_path=model_path)
     with open(out, "w", encoding="utf-8", newline="") as handle:
-        for i, frame in enumerate(map_ordered(label_chunk, work, client, desc="labels", jobs=jobs)):
+        for i, frame in enumerate(map_ordered(label, work, jobs=jobs, client=client, desc="labels")):
             frame.to_csv(handle, index=False, header=i == 0, lineterminator="\n")
             for source, n in frame.label_source.value_counts().items():
                 counts[source] += int(n)
@@ -84,6 +76,12 @@ def labels_stage(units_csv: Path, out: Path, gold_path: Path | None = None, mode
 
 
 def load_labels(path: Path) -> pd.DataFrame:
+    """``labels.csv`` of a study."""
     if not Path(path).exists():
         raise ResearchError(f"{path}: no such file (the labels stage writes it)")
     return pd.read_csv(path, dtype={"doc_id": str, "unit_id": str}, keep_default_na=False)
+
+
+def chunk_size(n_units: int, jobs: int) -> int:
+    """Units per chunk: enough chunks to keep every worker busy, at most :data:`CHUNK`."""
+    return max(50, min(CHUNK, -(-n_units // (2 * max(1, jobs)))))

@@ -1,20 +1,97 @@
-"""Stage 6, outputs: ``tables/`` (CSV + booktabs TeX), ``figures/`` (PNG + PDF, English and
-Chinese), ``notebooks/`` (the numbered notebooks executed for this study) and ``report.html``."""
+"""Stage 7, outputs: everything a reader sees, drawn from the files the earlier stages wrote.
+
+Reads the study folder only (``study.json``, ``metadata.csv``, ``labels.csv``, ``corpus/``,
+``topics/``, ``tables/*.csv``), so ``python -m research report STUDY`` redraws a finished study
+with the same function.  Writes the LaTeX twin of every table, the presentation tables
+(``emphasis_wide``, ``documents``, ``label_sources``, ``indicators``, ``topics_unseeded_summary``),
+``figures/`` (PNG and PDF, English and ``_zh``), ``notebooks/`` (executed for this study) and
+``report.html``.
+"""
 
 from __future__ import annotations
 
-import contextlib
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+import functools
+import json
 from pathlib import Path
 
 import pandas as pd
 
-from research.report import figures as fg
-from research.report.style import apply_style, label_names, save_figure
-from research.report.tables import interval_table, save_table
-from research.study.independence import statistics_table
+from research.errors import ResearchError
+from research.parallel import map_ordered
+from research.report.style import label_names
+from research.report.tables import interval_table, save_table, write_tex
 
-LONG = ["group", "area", "share", "ci_low", "ci_high", "n_units"]
+#: LaTeX twins of the stages' tables: ``tables/NAME.csv`` -> caption ("{by}": the grouping).
+CAPTIONS = {
+    "emphasis": "Share of paragraph units per area per {by}, with 95% bootstrap intervals",
+    "emphasis_probability": "Classifier probability-weighted share per area per {by}, 95% bootstrap intervals",
+    "emphasis_chars": "Share of characters per area per {by}, 95% bootstrap intervals",
+    "emphasis_tasks": "Share of units per area per {by} within the task chapters, 95% bootstrap intervals",
+    "emphasis_documents": "Share of units per area per document, 95% bootstrap intervals",
+    "independence_test": "Chi-square test of independence of {by} and area",
+    "residuals": "Adjusted standardized residuals, {by} by area",
+    "classifier_metrics": "Leave-one-city-out evaluation of the classifier and baselines",
+    "emphasis_classifier": "Probability-weighted share per area per {by}, classifier evaluated leaving "
+                           "each city out, 95% bootstrap intervals",
+    "view_agreement": "Unit-level agreement between human labels, classifier and seeded topic model",
+    "share_correlation": "Correlation of {by}-by-area shares between the views, 95% bootstrap intervals",
+}
+#: LaTeX of the topic models' tables: file under the study -> (name in tables/, caption).
+TOPIC_TABLES = {
+    "topics/k_selection.csv": ("k_selection", "Diagnostics for the number of topics (gensim, mean over seeds)"),
+    "topics/evaluation.csv": ("topics_unseeded_evaluation", "Unseeded topics mapped to areas leaving each group out"),
+    "topics/seeded/evaluation.csv": ("topics_seeded_evaluation",
+                                     "Seeded topics read as a classifier, against the keyword rule"),
+    "topics/topic_areas.csv": ("topic_areas", "Unseeded topics and the area each is most associated with"),
+    "topics/seeded/topic_areas.csv": ("topic_areas_seeded", "Seeded topics and their areas"),
+}
+
+
+def _read(path: Path, **kwargs) -> pd.DataFrame:
+    return pd.read_csv(path, keep_default_na=False, **kwargs)
+
+
+def write_tables(study: Path, summary: dict, metadata: pd.DataFrame) -> list[Path]:
+    """The LaTeX twins and the presentation tables."""
+    tables, by, written = study / "tables", summary["by"], []
+    for name, caption in CAPTIONS.items():
+        if (tables / f"{name}.csv").exists():
+            written.append(write_tex(_read(tables / f"{name}.csv"), tables, name, caption.format(by=by)))
+    for source, (name, caption) in TOPIC_TABLES.items():
+        if (study / source).exists():
+            written.append(write_tex(_read(study / source), tables, name, caption))
+    en = label_names("en")
+    written += save_table(interval_table(_read(tables / "emphasis.csv"), en).rename(columns={"group": by}),
+                          tables, "emphasis_wide", f"Share of units per area per {by}, percent [95% bootstrap interval]")
+    labels = _read(study / "labels.csv", dtype={"doc_id": str})
+    units = labels.groupby("doc_id").size().rename("units").reset_index()
+    documents = metadata.merge(units, on="doc_id")
+    written += save_table(documents[["doc_id", "file", "city", "province", "year", "type", "units"]], tables,
+                          "documents", "Documents of the study")
+    sources = pd.crosstab(labels.doc_id, labels.label_source).reindex(columns=["gold", "classifier"], fill_value=0)
+    sources = sources.assign(units=sources.sum(axis=1)).reset_index()
+    sources.insert(1, "group", sources.doc_id.map(metadata.set_index("doc_id")[by]))
+    written += save_table(sources[["doc_id", "group", "units", "gold", "classifier"]], tables, "label_sources",
+                          "Units per document labelled by people and by the classifier")
+    indicators = _read(study / "corpus" / "tables.csv", dtype=str)
+    if len(indicators):
+        written += save_table(indicators[["doc_id", "dimension", "indicator", "value_2020", "target_2025", "kind"]],
+                              tables, "indicators", "Indicator tables recovered from the documents (tidy)")
+    topics = study / "topics" / "summary.json"
+    if topics.exists():
+        written += save_table(_unseeded_summary(json.loads(topics.read_text(encoding="utf-8"))), tables,
+                              "topics_unseeded_summary",
+                              "Unseeded topics: chosen K, stability (matched top-10 Jaccard) and share correlation")
+    return written
+
+
+def _unseeded_summary(summary: dict) -> pd.DataFrame:
+    stability = summary.get("stability", {})
+    return pd.DataFrame([{"k": summary["k"], "stability_consensus": stability.get("consensus"),
+                          "stability_single_chain": stability.get("single_chain"),
+                          "stability_gensim_single_run": stability.get("gensim_single_run_at_k"),
+                          "runs_per_model": stability.get("runs_per_model"),
+                          "share_r_loco": summary.get("share_correlation_loco")}])
 
 
 def group_names(metadata: pd.DataFrame, by: str, lang: str) -> dict[str, str]:
@@ -24,111 +101,69 @@ def group_names(metadata: pd.DataFrame, by: str, lang: str) -> dict[str, str]:
     return {}
 
 
-def write_tables(folder: Path, summary: dict, metadata: pd.DataFrame, units: pd.DataFrame,
-                 shares: dict, test: dict, topics: Path) -> list[Path]:
-    by, en = summary["by"], label_names("en")
-    what = f"per {by}"
-    written = save_table(shares["groups"][LONG].round(4), folder, "emphasis",
-                         f"Share of paragraph units per area {what}, with 95% bootstrap intervals")
-    written += save_table(interval_table(shares["groups"], en).rename(columns={"group": by}), folder, "emphasis_wide",
-                          f"Share of units per area {what}, percent [95% bootstrap interval]")
-    written += save_table(shares["groups_probability"][LONG].round(4), folder, "emphasis_probability",
-                          f"Classifier probability-weighted share per area {what} [95% interval]")
-    written += save_table(shares["groups_chars"][LONG].round(4), folder, "emphasis_chars",
-                          f"Share of characters per area {what} [95% interval]")
-    written += save_table(shares["documents"][["doc_id", *LONG]].round(4), folder, "emphasis_documents",
-                          "Share of units per area per document [95% interval]")
-    written += save_table(statistics_table(test, by).round(4), folder, "independence_test",
-                          f"Chi-square test of independence of {by} and area")
-    if "residuals" in test:
-        residuals = test["residuals"].round(2).rename_axis("group").reset_index()
-        written += save_table(residuals, folder, "residuals", f"Adjusted standardized residuals, {by} by area")
-    sources = pd.crosstab([units.doc_id, units.group], units.label_source).reset_index()
-    for column in ("gold", "classifier"):
-        if column not in sources:
-            sources[column] = 0
-    sources["units"] = sources.gold + sources.classifier
-    written += save_table(sources[["doc_id", "group", "units", "gold", "classifier"]], folder, "label_sources",
-                          "Units per document labelled from gold annotations and by the classifier")
-    documents = metadata.merge(units.groupby("doc_id").size().rename("units").reset_index(), on="doc_id")
-    written += save_table(documents[["doc_id", "file", "city", "province", "year", "type", "units"]], folder,
-                          "documents", "Documents of the study")
-    if (topics / "city_prevalence.csv").exists():
-        prevalence = pd.read_csv(topics / "city_prevalence.csv").rename(columns={"city": "group"})
-        written += save_table(prevalence.round(4), folder, "topic_prevalence",
-                              f"Topic prevalence {what} (unseeded LDA) [95% bootstrap interval]")
-    for name, sub in (("topic_areas", topics), ("topic_areas_seeded", topics / "seeded")):
-        if (sub / "topic_areas.csv").exists():
-            written += save_table(pd.read_csv(sub / "topic_areas.csv"), folder, name,
-                                  "Topics and the area of the study's labels each is most associated with")
-    return written
+def draw_figures(study: Path, lang: str) -> list[Path]:
+    """Every figure of the study in ``lang`` (files end in ``_zh`` in Chinese)."""
+    from research.report import figures as fg
+    from research.report.style import apply_style, save_figure
 
-
-def draw_figures(folder: Path, lang: str, metadata: pd.DataFrame, by: str, shares: dict, test: dict,
-                 topics: Path) -> list[Path]:
-    suffix = "" if lang == "en" else "_zh"
-    names = group_names(metadata, by, lang)
     apply_style()
-    written = save_figure(fg.emphasis_figure(shares["groups"], lang, group_names=names), folder, f"emphasis{suffix}")
-    written += save_figure(fg.emphasis_figure(shares["groups_probability"], lang, group_names=names), folder,
-                           f"emphasis_probability{suffix}")
-    if "residuals" in test:
-        written += save_figure(fg.residual_heatmap(test["residuals"], lang, group_names=names), folder,
-                               f"residuals{suffix}")
+    summary = json.loads((study / "study.json").read_text(encoding="utf-8"))
+    names = group_names(_read(study / "metadata.csv", dtype=str), summary["by"], lang)
+    tables, topics, out = study / "tables", study / "topics", study / "figures"
+    suffix = "" if lang == "en" else "_zh"
+    written: list[Path] = []
+
+    def save(fig, name):
+        written.extend(save_figure(fig, out, f"{name}{suffix}"))
+
+    for name in ("emphasis", "emphasis_probability", "emphasis_classifier"):
+        if (tables / f"{name}.csv").exists():
+            save(fg.emphasis_figure(_read(tables / f"{name}.csv"), lang, group_names=names), name)
+    if (tables / "residuals.csv").exists():
+        save(fg.residual_heatmap(_read(tables / "residuals.csv").set_index("group"), lang, group_names=names),
+             "residuals")
+    if (tables / "confusion.csv").exists():
+        save(fg.confusion_figure(_read(tables / "confusion.csv").set_index("gold").to_numpy(), lang), "confusion")
+        calibration = _read(tables / "calibration.csv")
+        save(fg.reliability_figure(calibration.to_dict("records"), float(calibration.ece.iloc[0]), lang),
+             "reliability")
     if (topics / "doc_topics.csv").exists():
-        mapping = pd.read_csv(topics / "topic_areas.csv")
-        written += save_figure(fg.topic_words_figure(pd.read_csv(topics / "topics.csv"), list(mapping.area), lang),
-                               folder, f"topic_words{suffix}")
-        written += save_figure(fg.topic_prevalence_figure(pd.read_csv(topics / "city_prevalence.csv"), lang,
-                                                          group_names=names), folder, f"topic_prevalence{suffix}")
-        written += save_figure(fg.emphasis_figure(pd.read_csv(topics / "area_prevalence.csv"), lang,
-                                                  group_names=names), folder, f"emphasis_topics{suffix}")
-        table = pd.read_csv(topics / "k_selection.csv")
-        if (table.model == "lda").sum() > 1:
-            import json
-
-            k = json.loads((topics / "summary.json").read_text(encoding="utf-8"))["k"]
-            written += save_figure(fg.k_selection_figure(table, k, lang), folder, f"k_selection{suffix}")
-    seeded = topics / "seeded"
-    if (seeded / "doc_topics.csv").exists():
-        import json
-
-        labels = json.loads((seeded / "summary.json").read_text(encoding="utf-8"))["topic_labels"]
-        written += save_figure(fg.topic_words_figure(pd.read_csv(seeded / "topics.csv"), labels, lang),
-                               folder, f"topic_words_seeded{suffix}")
+        summary_t = json.loads((topics / "summary.json").read_text(encoding="utf-8"))
+        areas = list(_read(topics / "topic_areas.csv").area) if (topics / "topic_areas.csv").exists() else []
+        save(fg.topic_words_figure(_read(topics / "topics.csv"), areas, lang), "topic_words")
+        save(fg.topic_prevalence_figure(_read(topics / "city_prevalence.csv"), lang, group_names=names),
+             "topic_prevalence")
+        if (topics / "area_prevalence.csv").exists():
+            save(fg.emphasis_figure(_read(topics / "area_prevalence.csv"), lang, group_names=names), "emphasis_topics")
+        k_table = _read(topics / "k_selection.csv")
+        if (k_table.model == "lda").sum() > 1:
+            save(fg.k_selection_figure(k_table, summary_t["k"], lang), "k_selection")
+    if (topics / "seeded" / "doc_topics.csv").exists():
+        labels = json.loads((topics / "seeded" / "summary.json").read_text(encoding="utf-8"))["topic_labels"]
+        save(fg.topic_words_figure(_read(topics / "seeded" / "topics.csv"), labels, lang), "topic_words_seeded")
     return written
 
 
-def _notebooks(study: Path) -> list[Path]:
+def outputs_stage(study: Path, langs=("en", "zh"), notebooks: bool = True, jobs: int = 2) -> dict:
+    """Write every output of the study folder ``study`` (the folder the other stages wrote)."""
+    from research.study.page import write_page
+
+    study = Path(study)
+    for needed in ("study.json", "metadata.csv", "labels.csv", "tables/emphasis.csv"):
+        if not (study / needed).exists():
+            raise ResearchError(f"{study / needed}: missing; run 'python -m research study ... --out {study}' first")
+    summary = json.loads((study / "study.json").read_text(encoding="utf-8"))
+    metadata = _read(study / "metadata.csv", dtype=str)
+    tables = write_tables(study, summary, metadata)
+    draw = functools.partial(draw_figures, study)
+    figures = [p for part in map_ordered(draw, langs, jobs=min(jobs, len(langs)), desc="figures") for p in part]
+    executed, not_run = _notebooks(study) if notebooks else ([], {})
+    summary.update(notebooks=[p.name for p in executed], notebooks_not_run=not_run)
+    write_page(study, summary)
+    return {"tables": tables, "figures": figures, "notebooks": executed, "summary": summary}
+
+
+def _notebooks(study: Path):
     from research.notebooks import execute_for_study
 
     return execute_for_study(study)
-
-
-def outputs_stage(study: Path, summary: dict, metadata: pd.DataFrame, units: pd.DataFrame, shares: dict,
-                  test: dict, langs=("en", "zh"), notebooks: bool = True, workers: int = 2) -> dict:
-    """Write every output of the study into ``study`` (the folder the other stages wrote)."""
-    from research.study.page import write_page
-
-    by = summary["by"]
-    tables = write_tables(study / "tables", summary, metadata, units, shares, test, study / "topics")
-    figures, executed = [], []
-    with contextlib.ExitStack() as stack:
-        futures = []
-        if workers > 1 and len(langs) > 1:  # one process per language, forked before any thread starts
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=min(workers, len(langs))))
-            futures = [pool.submit(draw_figures, study / "figures", lang, metadata, by, shares, test,
-                                   study / "topics") for lang in langs]
-        # The notebooks read tables/, not figures/: they run meanwhile.
-        running = stack.enter_context(ThreadPoolExecutor(max_workers=1)).submit(_notebooks, study) \
-            if notebooks else None
-        if not futures:
-            for lang in langs:
-                figures += draw_figures(study / "figures", lang, metadata, by, shares, test, study / "topics")
-        for future in futures:
-            figures += future.result()
-        executed, not_run = running.result() if running else ([], {})
-    summary["notebooks"] = [p.name for p in executed]
-    summary["notebooks_not_run"] = not_run
-    write_page(study, summary)
-    return {"tables": tables, "figures": figures, "notebooks": executed}

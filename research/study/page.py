@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from research.stats import N_DRAWS, SEED
+
 STYLE = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;font-size:13px;margin:.5em 0 1.5em}
 th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right}th{background:#f4f4f4}
@@ -45,6 +47,23 @@ def _documents(path: Path) -> str:
             + wide.to_html(index=False, border=0, escape=True))
 
 
+def _evaluation(summary: dict, figs: Path, tabs: Path) -> list[str]:
+    """The classifier's out-of-sample evaluation on the human-labelled units, when there is one."""
+    status = summary.get("evaluation", {})
+    if "skipped" in status or not status:
+        return ["<h2>Classifier evaluation</h2>",
+                f"<p class=note>Not evaluated: {html.escape(status.get('skipped', 'no human labels'))}</p>"]
+    return ["<h2>Classifier evaluation</h2>",
+            f"<p>On the {status['units']} human-labelled units, each predicted by the classifier trained "
+            "without its city (leave one city out).</p>",
+            _table(tabs / "classifier_metrics.csv", "Macro-F1, accuracy, top-2 accuracy and calibration error"),
+            _figure(figs / "confusion.png", "Confusion matrix, rows normalised, counts in the cells"),
+            _figure(figs / "reliability.png", "Reliability of the top label's probability"),
+            _figure(figs / "emphasis_classifier.png", "Shares weighted by the out-of-sample probabilities"),
+            _table(tabs / "view_agreement.csv", "Unit-level agreement between the views"),
+            _table(tabs / "share_correlation.csv", "Correlation of group x area shares between the views")]
+
+
 def write_page(study: Path, summary: dict) -> Path:
     """Write ``study/report.html`` from the study's figures and tables."""
     figs, tabs, by = study / "figures", study / "tables", summary["by"]
@@ -60,7 +79,7 @@ def write_page(study: Path, summary: dict) -> Path:
     parts += ["<h2>Documents</h2>", _table(tabs / "documents.csv"),
               "<h2>Emphasis</h2>",
               _figure(figs / "emphasis.png", f"Share of units per area and {by}, 95% bootstrap intervals "
-                                             f"(units resampled within {by}, 2,000 draws, fixed seed)"),
+                                             f"(units resampled within {by}, {N_DRAWS:,} draws, seed {SEED})"),
               _table(tabs / "emphasis_wide.csv", "Percent of units [95% interval]"),
               _figure(figs / "emphasis_probability.png", "The same, weighted by the classifier's probabilities"),
               "<h2>Is emphasis independent of the group?</h2>",
@@ -81,6 +100,7 @@ def write_page(study: Path, summary: dict) -> Path:
               _figure(figs / "emphasis_topics.png", "Topic weight mapped onto areas"),
               _figure(figs / "topic_words_seeded.png", "Top words per topic (seeded LDA)"),
               "<h2>Labels</h2>", _table(tabs / "label_sources.csv"),
+              *_evaluation(summary, figs, tabs),
               "<h2>Notebooks</h2>",
               "<p>" + html.escape(", ".join(summary.get("notebooks", [])) or "none executed") + " in "
               "<code>notebooks/</code>" + "".join(f"; {html.escape(k)} not run: {html.escape(v)}"

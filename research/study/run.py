@@ -1,5 +1,8 @@
-"""Run a study: check the inputs, then the six stages in order, into one output folder that
-is replaced only when every stage succeeded (:func:`research.atomic.atomic_dir`)."""
+"""Run a study: check the inputs, then the stages in order, into one output folder that is
+replaced only when every stage succeeded (:func:`research.atomic.atomic_dir`).
+
+documents -> corpus -> labels -> topics -> emphasis -> independence -> evaluation -> outputs
+"""
 
 from __future__ import annotations
 
@@ -17,9 +20,9 @@ from research.study.metadata import GROUPINGS, match_documents, read_meta
 META_COLUMNS = ["file", "doc_id", "city", "province", "year", "type", "city_zh", "title"]
 
 
-def plan_documents(inputs: list[str | Path], meta: str | Path | None = None) -> tuple[list[Path], dict]:
-    """The documents of the study and, with ``meta``, each one's metadata row."""
-    from research.classify.apply import find_documents
+def plan_documents(inputs: list[str | Path], meta: str | Path | None = None) -> list[tuple[Path, str, str, dict]]:
+    """The documents of the study: (path, doc_id, group given or "", metadata row given or {})."""
+    from research.corpus.collection import doc_id_for, find_documents
 
     for item in inputs:
         if not Path(item).exists():
@@ -29,92 +32,106 @@ def plan_documents(inputs: list[str | Path], meta: str | Path | None = None) -> 
         raise InputError(f"no supported document in {', '.join(map(str, inputs))} "
                          f"(use .txt, .html, .docx or .pdf files or folders)")
     rows = match_documents(read_meta(meta), documents, Path(meta)) if meta else {}
-    return documents, rows
-
-
-def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None = None, by: str = "city",
-              gold: Path | None = paths.GOLD, model=None, dask: str | None = None, workers: int = 2,
-              topics_k="auto", fit_topics: bool = True, notebooks: bool = True, langs=("en", "zh"),
-              echo=print) -> dict:
-    """Run every stage on ``inputs`` (files and folders) into ``out``; return the summary."""
-    from research.classify.apply import doc_id_for
-    from research.study import emphasis as st_emphasis
-    from research.study import independence, labels, outputs, topics
-    from research.study.corpus import corpus_stage
-    from research.study.runner import dask_client
-
-    if by not in GROUPINGS:
-        raise ResearchError(f"--by must be one of {', '.join(GROUPINGS)}")
-    documents, meta_rows = plan_documents(inputs, meta)
     taken: set[str] = set()
-    jobs = []
+    planned = []
     for path in documents:
-        row = meta_rows.get(path, {})
+        row = rows.get(path, {})
         doc_id = row.get("doc_id") or ""
         doc_id = doc_id if doc_id and doc_id not in taken else doc_id_for(path, taken)
         taken.add(doc_id)
-        jobs.append((path, doc_id, row.get("city", "")))
-    timings, out = {}, Path(out)
-    with atomic_dir(out) as tmp, dask_client(dask, workers) as client:
+        planned.append((path, doc_id, row.get("city", ""), row))
+    return planned
+
+
+class _Clock:
+    """Runs a stage and records its seconds."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, name: str, func, *args, **kwargs):
         start = time.perf_counter()
-        corpus = corpus_stage(jobs, tmp / "corpus", client)
-        timings["corpus"] = time.perf_counter() - start
-        echo(f"corpus: {corpus.documents} documents, {corpus.n_units} units ({timings['corpus']:.1f} s)")
+        result = func(*args, **kwargs)
+        self.seconds[name] = round(time.perf_counter() - start, 2)
+        return result
+
+
+def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None = None, by: str = "city",
+              human_labels: Path | None = paths.GOLD, model=None, models: Path = paths.MODELS,
+              dask: str | None = None, jobs: int = 2, topics_k="auto", fit_topics: bool = True,
+              notebooks: bool = True, langs=("en", "zh"), echo=print) -> dict:
+    """Run every stage on ``inputs`` (files and folders) into ``out``; return the summary.
+    ``human_labels``: an annotation file whose labels replace the classifier's for its units;
+    ``models``: where the classifier's evaluation (``loco_predictions.csv``) is read."""
+    from research.corpus.stage import corpus_stage
+    from research.parallel import cluster
+    from research.study.emphasis import emphasis_stage, with_groups
+    from research.study.evaluation import evaluation_stage
+    from research.study.independence import independence_stage
+    from research.study.labels import chunk_size, labels_stage, load_labels
+    from research.study.outputs import outputs_stage
+    from research.study.topics import topics_stage
+
+    if by not in GROUPINGS:
+        raise ResearchError(f"--by must be one of {', '.join(GROUPINGS)}")
+    planned = plan_documents(inputs, meta)
+    clock, out = _Clock(), Path(out)
+    with atomic_dir(out) as tmp, cluster(dask, jobs) as client:
+        corpus = clock("corpus", corpus_stage, [(p, d, c) for p, d, c, _ in planned], tmp / "corpus",
+                       jobs=jobs, client=client)
+        echo(f"corpus: {corpus.documents} documents, {corpus.n_units} units ({clock.seconds['corpus']:.1f} s)")
         for message in corpus.skipped:
             echo(f"error: {message} (skipped)")
-        metadata = _metadata(corpus.inferred, meta_rows, jobs)
+        metadata = _metadata(corpus.inferred, planned)
         metadata.to_csv(tmp / "metadata.csv", index=False, lineterminator="\n")
         if not meta:
             echo(f"inferred metadata (correct {out / 'metadata.csv'} and pass it back with --meta):")
             echo(metadata[["file", "city", "province", "year", "type"]].to_string(index=False))
 
-        start = time.perf_counter()
-        counts = labels.labels_stage(corpus.units, tmp / "labels.csv", gold, model, client,
-                                     chunk=_chunk(corpus.n_units, workers), jobs=workers)
-        timings["labels"] = time.perf_counter() - start
-        echo(f"labels: {counts['gold']} gold, {counts['classifier']} classifier ({timings['labels']:.1f} s)")
-        unit_labels = labels.load_labels(tmp / "labels.csv")
+        counts = clock("labels", labels_stage, corpus.units, tmp / "labels.csv", human_labels, model,
+                       jobs=jobs, client=client, chunk=chunk_size(corpus.n_units, jobs))
+        echo(f"labels: {counts['gold']} human, {counts['classifier']} classifier ({clock.seconds['labels']:.1f} s)")
+        labels = with_groups(load_labels(tmp / "labels.csv"), metadata, by)
 
-        start = time.perf_counter()
-        topic_status = topics.topics_stage(corpus.units, unit_labels, metadata, by, tmp / "topics",
-                                           k=topics_k, jobs=workers,
-                                           skip="" if fit_topics else "not fitted (--no-topics)")
-        timings["topics"] = time.perf_counter() - start
-        echo(f"topics: {_topics_line(topic_status)} ({timings['topics']:.1f} s)")
+        topics = clock("topics", topics_stage, corpus.units, labels, metadata, by, tmp / "topics", k=topics_k,
+                       jobs=jobs, skip="" if fit_topics else "not fitted (--no-topics)")
+        echo(f"topics: {_topics_line(topics)} ({clock.seconds['topics']:.1f} s)")
 
-        start = time.perf_counter()
-        shares = st_emphasis.emphasis_stage(unit_labels, metadata, by)
-        grouped = st_emphasis.with_groups(unit_labels, metadata, by)
-        timings["emphasis"] = time.perf_counter() - start
-        start = time.perf_counter()
-        test = independence.independence_stage(grouped)
-        timings["independence"] = time.perf_counter() - start
-        echo(f"emphasis and independence test: {len(shares['groups'].group.unique())} groups "
-             f"({timings['emphasis'] + timings['independence']:.1f} s)")
+        (tmp / "tables").mkdir()
+        clock("emphasis", emphasis_stage, labels, metadata, by, tmp / "tables")
+        test = clock("independence", independence_stage, labels, by, tmp / "tables")
+        evaluation = clock("evaluation", evaluation_stage, labels, models, tmp / "topics", tmp / "tables")
+        echo(f"emphasis, independence test, evaluation: {labels.group.nunique()} groups"
+             + (f"; evaluation skipped: {evaluation['skipped']}" if "skipped" in evaluation else ""))
 
-        summary = {"inputs": [str(i) for i in inputs], "by": by, "documents": corpus.documents,
+        summary = {"inputs": [_shown(i) for i in inputs], "by": by, "documents": corpus.documents,
                    "units": corpus.n_units, "skipped": corpus.skipped, "label_sources": counts,
-                   "groups": sorted(grouped.group.unique().tolist()),
-                   "metadata": "given" if meta else "inferred",
-                   "topics": {k: v for k, v in topic_status.items()},
-                   "independence": {k: v for k, v in test.items() if k != "residuals"}}
-        _write_summary(tmp, summary)
-        start = time.perf_counter()
-        outputs.outputs_stage(tmp, summary, metadata, grouped, shares, test, langs=langs,
-                              notebooks=notebooks, workers=workers)
-        timings["outputs"] = time.perf_counter() - start
-        echo(f"outputs: tables, figures, notebooks, report.html ({timings['outputs']:.1f} s)")
-        seconds = {k: round(v, 2) for k, v in timings.items()}
+                   "groups": sorted(labels.group.unique().tolist()),
+                   "metadata": "given" if meta else "inferred", "topics": topics,
+                   "independence": {k: _rounded(v) for k, v in test.items() if k != "residuals"},
+                   "evaluation": evaluation}
+        (tmp / "study.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str) + "\n",
+                                        encoding="utf-8")
+        clock("outputs", outputs_stage, tmp, langs=langs, notebooks=notebooks, jobs=jobs)
+        echo(f"outputs: tables, figures, notebooks, report.html ({clock.seconds['outputs']:.1f} s)")
         # machine-dependent, so kept apart from study.json (which a rerun leaves unchanged)
-        (tmp / "timings.json").write_text(json.dumps({"seconds": seconds}, indent=1) + "\n", encoding="utf-8")
-    return {**summary, "seconds": seconds}
+        (tmp / "timings.json").write_text(json.dumps({"seconds": clock.seconds}, indent=1) + "\n", encoding="utf-8")
+    return {**summary, "seconds": clock.seconds}
 
 
-def _chunk(n_units: int, workers: int) -> int:
-    """Units per labelling chunk: enough chunks to keep every worker busy, at most CHUNK."""
-    from research.study.labels import CHUNK
+def _rounded(value):
+    """Floats to the significant digits every table keeps (:func:`research.atomic.round_significant`)."""
+    from research.atomic import round_significant
 
-    return max(50, min(CHUNK, -(-n_units // (2 * max(1, workers)))))
+    return round_significant(value) if isinstance(value, float) else value
+
+
+def _shown(path) -> str:
+    """A path as the study records it: relative to the working folder where it is inside it."""
+    import os
+
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _topics_line(status: dict) -> str:
@@ -125,21 +142,16 @@ def _topics_line(status: dict) -> str:
     return ", ".join(parts)
 
 
-def _write_summary(folder: Path, summary: dict) -> None:
-    (folder / "study.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str) + "\n",
-                                       encoding="utf-8")
-
-
-def _metadata(inferred: list[dict], given: dict, jobs: list) -> pd.DataFrame:
+def _metadata(inferred: list[dict], planned: list) -> pd.DataFrame:
     """One row per document read: the given metadata where there is some, else the inferred."""
     by_doc = {row["doc_id"]: row for row in inferred}
     rows = []
-    for path, doc_id, _ in jobs:
+    for path, doc_id, _, given in planned:
         if doc_id not in by_doc:
             continue  # skipped document
         row = dict(by_doc[doc_id])
-        if path in given:
-            row.update({k: v for k, v in given[path].items() if k in META_COLUMNS and k not in ("doc_id", "title")})
+        if given:
+            row.update({k: v for k, v in given.items() if k in META_COLUMNS and k not in ("doc_id", "title")})
             row["file"] = str(path)
         rows.append(row)
     frame = pd.DataFrame(rows)

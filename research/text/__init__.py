@@ -1,4 +1,5 @@
-"""Text processing: jieba tokenization with the domain dictionary, stop words."""
+"""Text processing: jieba tokenization with the domain dictionary, stop words, and the text
+patterns every module shares (:mod:`research.text.patterns`)."""
 
 from research.text.tokenize import Tokenizer, domain_terms, special_terms, stopwords
 

@@ -19,10 +19,12 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from research.text.patterns import CJK
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 DOMAIN_DICT = RESOURCES / "domain_dict.txt"
 
-_TOKEN_OK = re.compile(r"[\u3400-\u9fffA-Za-z]")
+_TOKEN_OK = re.compile(f"[{CJK}A-Za-z]")  # a token needs a Chinese character or a letter
 _LOCK = threading.Lock()
 
 
