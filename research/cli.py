@@ -38,24 +38,12 @@ def _annotations_check(args) -> int:
     return check_annotations(args.units, verbose=True)
 
 
-def _topic_units(path):
-    """The units CSV given to ``topics`` (default data/corpus/units.csv), read as strings."""
-    import pandas as pd
-
-    from research import paths
-    from research.errors import InputError
-
-    if not os.path.isfile(path or paths.UNITS):
-        raise InputError(f"{path or paths.UNITS}: missing; run 'python -m research corpus build' first")
-    return pd.read_csv(path or paths.UNITS, dtype=str, keep_default_na=False)
-
-
 def _topics_fit(args) -> int:
-    from research import paths
     from research.annotations.check import read_annotations
+    from research.corpus import read_units
     from research.topics.model import fit_topic_model
 
-    units = _topic_units(args.units)
+    units = read_units(args.units)
     gold = read_annotations(paths.GOLD).set_index("unit_id")["label"]
     labels = gold if units.unit_id.isin(gold.index).all() else None  # gold scores only units it covers
     out = args.out or paths.DATA / "topics" / ("seeded" if args.seeded else "")
@@ -93,10 +81,10 @@ def _classify(args) -> int:
 
 
 def _topics_coverage(args) -> int:
-    from research import paths
+    from research.corpus import read_units
     from research.topics.coverage import write_coverage
 
-    s = write_coverage(_topic_units(args.units), args.out or paths.DATA / "topics")
+    s = write_coverage(read_units(args.units), args.out or paths.DATA / "topics")
     print(f"{s['terms']} hand-checked domain terms, {s['occurrences']} occurrences in the corpus")
     print(f"kept whole by jieba with the domain dictionary:    {s['with_dictionary_occurrences']:.1%} "
           f"of occurrences ({s['with_dictionary_terms']:.1%} of terms at every occurrence)")
