@@ -39,11 +39,17 @@ def _annotations_check(args) -> int:
 
 
 def _topics_fit(args) -> int:
-    from research.topics.fit import fit_topics
+    from research.annotations.check import read_annotations
+    from research.corpus import read_units
+    from research.topics.model import fit_topic_model
 
-    k = args.k if args.k == "auto" else int(args.k)
-    summary = fit_topics(k=k, seeded=args.seeded, jobs=args.jobs, sensitivity=args.sensitivity)
-    where = "data/topics/seeded" if args.seeded else "data/topics"
+    units = read_units(args.units)
+    gold = read_annotations(paths.GOLD).set_index("unit_id")["label"]
+    labels = gold if units.unit_id.isin(gold.index).all() else None  # gold scores only units it covers
+    out = args.out or paths.DATA / "topics" / ("seeded" if args.seeded else "")
+    summary = fit_topic_model(units, out, seeded=args.seeded, labels=labels, jobs=args.jobs,
+                              k=args.k if args.k == "auto" else int(args.k), sensitivity=args.sensitivity)
+    where = args.out or ("data/topics/seeded" if args.seeded else "data/topics")
     print(f"K={summary['k']} ({summary['reason']}); wrote {where}/")
     if "macro_f1" in summary:
         low, high = summary["macro_f1_ci"]
@@ -76,15 +82,16 @@ def _classify(args) -> int:
 
 
 def _topics_coverage(args) -> int:
-    from research.topics.fit import write_coverage
+    from research.corpus import read_units
+    from research.topics.coverage import write_coverage
 
-    s = write_coverage()
+    s = write_coverage(read_units(args.units), args.out or paths.DATA / "topics")
     print(f"{s['terms']} hand-checked domain terms, {s['occurrences']} occurrences in the corpus")
     print(f"kept whole by jieba with the domain dictionary:    {s['with_dictionary_occurrences']:.1%} "
           f"of occurrences ({s['with_dictionary_terms']:.1%} of terms at every occurrence)")
     print(f"kept whole by jieba without the domain dictionary: {s['without_dictionary_occurrences']:.1%} "
           f"of occurrences ({s['without_dictionary_terms']:.1%} of terms)")
-    print("wrote data/topics/dictionary_coverage.csv")
+    print(f"wrote {args.out or 'data/topics'}/dictionary_coverage.csv")
     return 0
 
 
@@ -166,10 +173,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="worker processes for the K grid and the sampling chains (default 1)")
     fit.add_argument("--sensitivity", action="store_true",
                      help="with --seeded: also score the guided model under other settings (sensitivity.csv)")
+    fit.add_argument("--units", metavar="FILE",
+                     help="units CSV (default data/corpus/units.csv); scored against gold if gold covers it")
+    fit.add_argument("--out", metavar="DIR", help="output folder (default data/topics/, --seeded: data/topics/seeded/)")
     fit.set_defaults(func=_topics_fit)
     coverage = topic_commands.add_parser(
         "coverage", help="share of hand-checked domain terms jieba keeps whole, with and without "
                          "the domain dictionary")
+    coverage.add_argument("--units", metavar="FILE", help="units CSV (default data/corpus/units.csv)")
+    coverage.add_argument("--out", metavar="DIR", help="output folder (default data/topics/)")
     coverage.set_defaults(func=_topics_coverage)
     train = commands.add_parser("train", help="evaluate and fit the classifier; write models/")
     train.add_argument("--units", metavar="FILE.csv", help="corpus units (default: data/corpus/units.csv)")

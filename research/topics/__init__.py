@@ -1,1 +1,3 @@
-"""LDA topic models (gensim): tokens, K selection, seeded LDA, stability, per-city prevalence."""
+"""Topic models of paragraph units: :class:`research.topics.model.TopicModel` and
+:func:`research.topics.model.fit_topic_model` (gensim as the reference engine for choosing K,
+tomotopy Gibbs chains for the published consensus and guided models)."""

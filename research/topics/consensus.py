@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from research.topics.engine import Chain, fit_chain
+from research.topics.diagnostics import stability, top_words
+from research.topics.tomotopy_lda import Chain, fit_chains
 
 UNSEEDED_CHAIN = Chain(alpha=0.1, eta=0.1, burn=100, snapshots=3, gap=10)
 
@@ -39,7 +40,7 @@ def consensus(phis: list[np.ndarray], thetas: list[np.ndarray], rounds: int = 3)
 
 class ConsensusLDA:
     """LDA with ``k`` topics, the consensus of ``runs`` tomotopy chains (seeds ``seed`` ...
-    ``seed + runs - 1``).  ``fit`` sets ``phi_``, ``theta_`` and ``run_thetas_``."""
+    ``seed + runs - 1``).  ``fit`` sets ``vocab_``, ``phi_``, ``theta_`` and ``run_thetas_``."""
 
     def __init__(self, k: int, runs: int = 10, seed: int = 1, chain: Chain = UNSEEDED_CHAIN):
         self.k = k
@@ -47,45 +48,28 @@ class ConsensusLDA:
         self.seed = seed
         self.chain = chain
 
-    def fit(self, docs: list[list[str]], vocab: list[str], run=None) -> ConsensusLDA:
-        jobs = [(docs, vocab, self.k, self.seed + r, self.chain) for r in range(self.runs)]
-        results = (run or _serial)(_chain, jobs)
-        self._set(vocab, results)
-        return self
+    def fit(self, docs: list[list[str]], vocab: list[str], jobs: int = 1) -> ConsensusLDA:
+        seeds = range(self.seed, self.seed + self.runs)
+        return self._set(vocab, fit_chains(docs, vocab, self.k, seeds, self.chain, jobs=jobs))
 
-    def _set(self, vocab, results) -> None:
+    def _set(self, vocab, results) -> ConsensusLDA:
         self.vocab_ = list(vocab)
         self.phi_, self.theta_, self.run_thetas_ = consensus([p for p, _ in results], [t for _, t in results])
+        return self
 
     def top_words(self, topn: int = 10) -> list[list[str]]:
-        return [[self.vocab_[i] for i in np.argsort(-row, kind="stable")[:topn]] for row in self.phi_]
+        return top_words(self.phi_, self.vocab_, topn)
 
 
 def consensus_stability(docs, vocab, k: int, runs: int = 10, n_sets: int = 5, seed: int = 1,
-                        chain: Chain = UNSEEDED_CHAIN, run=None) -> tuple[list[ConsensusLDA], dict]:
+                        chain: Chain = UNSEEDED_CHAIN, jobs: int = 1) -> tuple[list[ConsensusLDA], dict]:
     """Fit ``n_sets`` consensus models from disjoint seeds; return them (the first is the one to
     publish) and their stability: mean matched top-10 Jaccard over pairs, and that of single
     chains (the first chain of each set) for comparison."""
-    from research.topics.diagnostics import stability
-
-    seeds = [seed + s * runs for s in range(n_sets)]
-    jobs = [(docs, vocab, k, s0 + r, chain) for s0 in seeds for r in range(runs)]
-    results = (run or _serial)(_chain, jobs)
-    models = []
-    for i, s0 in enumerate(seeds):
-        model = ConsensusLDA(k, runs, s0, chain)
-        model._set(vocab, results[i * runs:(i + 1) * runs])
-        models.append(model)
-    single = [[[vocab[j] for j in np.argsort(-row, kind="stable")[:10]] for row in results[i * runs][0]]
-              for i in range(n_sets)]
+    starts = [seed + s * runs for s in range(n_sets)]
+    results = fit_chains(docs, vocab, k, [s0 + r for s0 in starts for r in range(runs)], chain, jobs=jobs)
+    models = [ConsensusLDA(k, runs, s0, chain)._set(vocab, results[i * runs:(i + 1) * runs])
+              for i, s0 in enumerate(starts)]
+    single = [top_words(results[i * runs][0], vocab) for i in range(n_sets)]
     return models, {"consensus": round(stability([m.top_words() for m in models]), 3),
                     "single_chain": round(stability(single), 3), "runs_per_model": runs, "models": n_sets}
-
-
-def _chain(job):
-    docs, vocab, k, seed, chain = job
-    return fit_chain(docs, vocab, k, seed, chain)
-
-
-def _serial(fn, jobs):
-    return [fn(job) for job in jobs]

@@ -1,4 +1,5 @@
-"""Diagnostics for choosing K: coherence (NPMI, u_mass), held-out perplexity, stability."""
+"""Diagnostics of gensim models for choosing K: coherence (NPMI, u_mass), held-out perplexity,
+stability across seeds, and the rule that combines them (:func:`choose_k`)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,10 @@ from scipy.optimize import linear_sum_assignment
 TOPN = 10
 
 
-def top_words(model: LdaModel, topn: int = TOPN) -> list[list[str]]:
-    return [[w for w, _ in model.show_topic(t, topn)] for t in range(model.num_topics)]
-
-
-def coherence(model: LdaModel, docs: list[list[str]], bow: list, topn: int = TOPN) -> dict:
-    """Mean NPMI (sliding window over the units' tokens) and u_mass (document co-occurrence)."""
-    npmi = CoherenceModel(model=model, texts=docs, dictionary=model.id2word,
-                          coherence="c_npmi", topn=topn, processes=1).get_coherence()
-    umass = CoherenceModel(model=model, corpus=bow, dictionary=model.id2word,
-                           coherence="u_mass", topn=topn, processes=1).get_coherence()
-    return {"npmi": float(npmi), "u_mass": float(umass)}
+def top_words(phi: np.ndarray, vocab: list[str], topn: int = TOPN) -> list[list[str]]:
+    """The ``topn`` most probable words of each topic (rows of ``phi``, topics x words), ties
+    broken by vocabulary order: the one top-word rule of every table, figure and diagnostic."""
+    return [[vocab[i] for i in np.argsort(-row, kind="stable")[:topn]] for row in np.asarray(phi)]
 
 
 def u_mass(model: LdaModel, bow: list, topn: int = TOPN) -> float:

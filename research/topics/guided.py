@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from research import codebook
-from research.topics.engine import Chain, fit_chain, frequent_vocab
+from research.topics.tomotopy_lda import Chain, fit_chains, frequent_vocab
 
 SEEDS = (11, 23, 37, 41, 59)
 
@@ -53,8 +53,8 @@ class GuidedLDA:
         self.min_count = min_count
         self.min_part = min_part
 
-    def fit(self, docs: list[list[str]], run=None) -> GuidedLDA:
-        """``run(fn, jobs)`` may map chains in parallel; the default runs them in turn."""
+    def fit(self, docs: list[list[str]], jobs: int = 1) -> GuidedLDA:
+        """Fit the chains on ``docs`` (token lists), in ``jobs`` processes (same result)."""
         self.labels_ = codebook.codes()
         self.vocab_ = frequent_vocab(docs, self.min_count)
         self.seed_words_ = seed_words(self.vocab_, self.term_list, self.min_part)
@@ -65,8 +65,7 @@ class GuidedLDA:
                 prior = [self.other_prior] * k
                 prior[t] = self.seed_prior
                 priors[word] = prior
-        jobs = [(docs, self.vocab_, k, seed, self.chain, priors) for seed in self.seeds]
-        results = (run or _serial)(_chain, jobs)
+        results = fit_chains(docs, self.vocab_, k, self.seeds, self.chain, priors, jobs=jobs)
         self.phi_ = np.mean([phi for phi, _ in results], axis=0)
         self.run_thetas_ = np.stack([theta for _, theta in results])  # chains x units x topics
         self.theta_ = self.run_thetas_.mean(axis=0)
@@ -75,19 +74,20 @@ class GuidedLDA:
 
     def predict(self) -> np.ndarray:
         """Label of each training unit's most probable seeded topic (free topics ignored)."""
-        n = len(self.labels_)
-        return np.array(self.labels_, dtype=object)[self.theta_[:, :n].argmax(axis=1)]
+        return seeded_labels(self.theta_)
 
     def area_weights(self) -> np.ndarray:
         """Seeded-topic proportions renormalised to sum to 1 per unit (units x labels)."""
-        seeded = self.theta_[:, : len(self.labels_)]
-        return seeded / seeded.sum(axis=1, keepdims=True)
+        return seeded_shares(self.theta_)
 
 
-def _chain(job):
-    docs, vocab, k, seed, chain, priors = job
-    return fit_chain(docs, vocab, k, seed, chain, priors)
+def seeded_shares(theta: np.ndarray) -> np.ndarray:
+    """The proportions of the seeded topics (the first, one per codebook label) renormalised
+    to sum to 1 per unit (units x labels)."""
+    seeded = np.asarray(theta)[:, : len(codebook.codes())]
+    return seeded / seeded.sum(axis=1, keepdims=True)
 
 
-def _serial(fn, jobs):
-    return [fn(job) for job in jobs]
+def seeded_labels(theta: np.ndarray) -> np.ndarray:
+    """Each unit's label read off its most probable seeded topic (free topics ignored)."""
+    return np.array(codebook.codes(), dtype=object)[seeded_shares(theta).argmax(axis=1)]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from research.topics.engine import Chain
+from research import codebook, stats
 from research.topics.guided import GuidedLDA
+from research.topics.mapping import onehot
+from research.topics.tomotopy_lda import Chain
 
 VARIANTS = {  # name -> GuidedLDA keyword arguments (national_terms, path+text)
     "published": {},
@@ -27,17 +29,15 @@ VARIANTS = {  # name -> GuidedLDA keyword arguments (national_terms, path+text)
 }
 
 
-def guided_sensitivity(docs, labels, cities, run=None) -> pd.DataFrame:
-    """Macro-F1 (95% bootstrap interval) and share correlation of each variant on the same units."""
-    from research.topics.scoring import f1_with_ci, share_correlation
-
+def guided_sensitivity(docs, labels, groups, jobs: int = 1) -> pd.DataFrame:
+    """Macro-F1 (95% interval) and share correlation of each variant on the same units."""
     rows = []
     for name, params in VARIANTS.items():
-        model = GuidedLDA("national_terms", **params).fit(docs, run=run)
-        score = f1_with_ci(labels, {name: model.predict()}).iloc[0]
-        share = share_correlation(model.area_weights(), labels, cities)
+        model = GuidedLDA("national_terms", **params).fit(docs, jobs=jobs)
+        score = stats.classification_scores(labels, {name: model.predict()}, codebook.codes()).iloc[0]
+        share = stats.share_correlation(model.area_weights(), onehot(labels), groups)
         rows.append({"variant": name, "seed_words": sum(len(v) for v in model.seed_words_.values()),
-                     "macro_f1": score.macro_f1, "f1_low": score.f1_low, "f1_high": score.f1_high,
+                     "macro_f1": score.macro_f1, "f1_low": score.macro_f1_low, "f1_high": score.macro_f1_high,
                      "accuracy": score.accuracy, "share_r": share["r"], "share_r_low": share["r_low"],
                      "share_r_high": share["r_high"]})
     return pd.DataFrame(rows)

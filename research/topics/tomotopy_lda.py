@@ -1,8 +1,11 @@
-"""tomotopy's Gibbs-sampling LDA on a fixed vocabulary: one seeded chain, averaged snapshots.
+"""The Gibbs-sampling engine: tomotopy's ``LDAModel`` chains on a fixed vocabulary.
 
 tomotopy (``LDAModel``, ``set_word_prior``) is tens of times faster than gensim here and
 repeats exactly with a fixed ``seed`` and ``workers=1``.  A chain's topic-word and document-topic
 distributions are averaged over a few snapshots after burn-in, which smooths the last sample.
+The published unseeded model (:mod:`research.topics.consensus`) and the guided model
+(:mod:`research.topics.guided`) are both averages of such chains; :func:`fit_chains` runs them
+through :func:`research.parallel.map_ordered`, so ``jobs`` changes the time, never the result.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+
+from research.parallel import map_ordered
 
 
 def tomotopy():
@@ -66,6 +71,18 @@ def fit_chain(docs: list[list[str]], vocab: list[str], k: int, seed: int, chain:
     return phi, theta
 
 
+def _chain(job: tuple) -> tuple[np.ndarray, np.ndarray]:
+    docs, vocab, k, seed, chain, priors = job
+    return fit_chain(docs, vocab, k, seed, chain, priors)
+
+
+def fit_chains(docs: list[list[str]], vocab: list[str], k: int, seeds, chain: Chain = Chain(),
+               priors: dict[str, list[float]] | None = None, jobs: int = 1) -> list[tuple[np.ndarray, np.ndarray]]:
+    """One chain per seed (in ``jobs`` processes), results in the order of ``seeds``."""
+    work = [(docs, vocab, k, seed, chain, priors) for seed in seeds]
+    return list(map_ordered(_chain, work, jobs=jobs, total=len(work), desc="topic chains"))
+
+
 def frequent_vocab(docs: list[list[str]], min_count: int = 2) -> list[str]:
     """Words that occur at least ``min_count`` times, in first-seen order (deterministic)."""
     counts: dict[str, int] = {}
@@ -73,3 +90,31 @@ def frequent_vocab(docs: list[list[str]], min_count: int = 2) -> list[str]:
         for w in doc:
             counts[w] = counts.get(w, 0) + 1
     return [w for w, c in counts.items() if c >= min_count]
+
+
+def fold_in(phi: np.ndarray, vocab: list[str], docs: list[list[str]], alpha: float = 0.1,
+            iterations: int = 200, tol: float = 1e-9) -> np.ndarray:
+    """Topic proportions of new documents under fixed topic-word distributions ``phi``
+    (k x len(vocab)): for each document, expectation-maximisation of its topic mixture alone
+    (each word's topic responsibilities, then the mixture as expected counts plus ``alpha``).
+    Deterministic; a document with no vocabulary word gets the uniform distribution."""
+    k = phi.shape[0]
+    index = {w: i for i, w in enumerate(vocab)}
+    out = np.full((len(docs), k), 1.0 / k)
+    for d, doc in enumerate(docs):
+        ids, counts = np.unique([index[w] for w in doc if w in index], return_counts=True)
+        if not len(ids):
+            continue
+        word_phi = phi[:, ids]  # k x words
+        theta = np.full(k, 1.0 / k)
+        for _ in range(iterations):
+            resp = word_phi * theta[:, None]
+            resp /= np.maximum(resp.sum(axis=0, keepdims=True), 1e-300)
+            new = resp @ counts + alpha
+            new /= new.sum()
+            done = np.abs(new - theta).max() < tol
+            theta = new
+            if done:
+                break
+        out[d] = theta
+    return out
