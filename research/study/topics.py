@@ -1,7 +1,7 @@
 """Stage 3, topics: units (+ their labels) -> ``topics/`` and ``topics/seeded/``.
 
-One thin adapter, :func:`fit_topic_model`, calls the topic package; it is the only place that
-knows how.  Topics are mapped to areas with this study's labels (gold or classifier), never
+The topic package's entry point, :func:`research.topics.model.fit_topic_model`, fits each model
+(the ``topics fit`` command calls the same function).  Topics are mapped to areas with this study's labels (gold or classifier), never
 by reading gold files.  A collection too small for topics is skipped with a recorded reason.
 """
 
@@ -13,19 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from research.topics.model import fit_topic_model
+
 MIN_UNITS = 60  #: fewer units than this: topics are not fitted (reason recorded)
 MAX_UNITS = 2000  #: larger collections: topics fitted on a fixed-seed sample of units (they bound the run time)
 SAMPLE_SEED = 2021
-
-
-def fit_topic_model(units: pd.DataFrame, out: Path, seeded: bool, labels: pd.Series | None = None,
-                    k="auto", jobs: int = 1) -> dict:
-    """Fit one topic model on ``units`` (column ``city`` holds the group) and write its
-    tables to ``out``; return its summary.  ``labels`` (unit_id -> label, this study's) are
-    what topics are scored and mapped against, when the topic code takes them."""
-    from research.topics.fit import fit_topics
-
-    return fit_topics(units=units, out=out, k=k, seeded=seeded, jobs=jobs, gold=labels)
 
 
 def read_units(units_csv: Path, n_units: int, max_units: int = MAX_UNITS) -> pd.DataFrame:
@@ -36,7 +28,7 @@ def read_units(units_csv: Path, n_units: int, max_units: int = MAX_UNITS) -> pd.
         keep = np.sort(np.random.default_rng(SAMPLE_SEED).choice(n_units, max_units, replace=False))
     parts, offset = [], 0
     for chunk in pd.read_csv(units_csv, dtype={"doc_id": str, "unit_id": str, "text": str}, keep_default_na=False,
-                             usecols=["doc_id", "unit_id", "order", "part", "text", "n_chars"], chunksize=20_000):
+                             usecols=["doc_id", "unit_id", "order", "section_path", "part", "text", "n_chars"], chunksize=20_000):
         index = np.arange(offset, offset + len(chunk))
         parts.append(chunk if keep is None else chunk[np.isin(index, keep)])
         offset += len(chunk)
@@ -56,7 +48,7 @@ def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, 
     n_units = len(labels)
     fitted = read_units(units_csv, n_units, max_units)
     groups = metadata.set_index("doc_id")[by].astype(str)
-    fitted.insert(1, "city", fitted.doc_id.map(groups).fillna("unknown"))
+    fitted.insert(1, "group", fitted.doc_id.map(groups).fillna("unknown"))
     unit_labels = labels.set_index("unit_id").loc[fitted.unit_id, "label"]
     status: dict = {"units": n_units}
     if len(fitted) < n_units:
