@@ -1,6 +1,6 @@
 """Run a command as on a machine with no CJK font: in a private mount namespace (root and
-``unshare``), an empty folder is bind-mounted over every folder in which fontconfig lists a
-Chinese font; the mounts vanish with the command.  Used by the font and browser tests."""
+``unshare``), an empty tmpfs is mounted over every folder in which fontconfig lists a Chinese
+font; the mounts vanish with the command.  Used by the font and browser tests."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-#: Mount each folder given before ``--`` under an empty one, then run the rest.
-_SCRIPT = ('e=$(mktemp -d) || exit 97; while [ "$1" != -- ]; do mount --bind "$e" "$1" || exit 97; shift; done; '
+#: Mount an empty tmpfs over each folder given before ``--``, then run the rest.
+_SCRIPT = ('while [ "$1" != -- ]; do mount -t tmpfs -o size=64k,mode=755 none "$1" || exit 97; shift; done; '
            'shift; exec "$@"')
 
 
@@ -34,6 +34,6 @@ def why_not_hidden() -> str | None:
 
 def hidden(argv: list[str], dirs: list[str] | None = None) -> list[str]:
     """``argv`` wrapped so that it runs with the folders ``dirs`` (default: the system's CJK
-    font folders) hidden under empty ones."""
+    font folders) hidden under empty ones; file descriptors pass through unchanged."""
     dirs = cjk_font_dirs() if dirs is None else dirs
     return ["unshare", "-m", "sh", "-c", _SCRIPT, "sh", *dirs, "--", *argv]

@@ -202,3 +202,23 @@ def test_reproduce_check_finds_changed_predictions(tmp_path, units):
     predictions.loc[0, "predicted"] = "other" if predictions.loc[0, "predicted"] != "other" else "service"
     predictions.to_csv(new / "loco_predictions.csv", index=False)
     assert compare_models(new, old, few) == ["loco_predictions.csv: 1 unit(s) get another label"]
+
+
+def test_notebook_kernel_runs_on_local_sockets_and_prints_no_warning(tmp_path):
+    """A notebook executed by research.notebooks: its kernel talks over IPC (no TCP port, so no
+    'Kernel is running over TCP without encryption' warning) and nothing lands on stderr."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "import json\nfrom ipykernel import get_connection_file\n"
+        "info = json.load(open(get_connection_file()))\nprint(info['transport'], 6 * 7)")]
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(notebook, path)
+    run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                          "from research.notebooks import execute; execute(Path(sys.argv[1]))", str(path)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == "", run.stderr
+    assert nbformat.read(path, as_version=4).cells[0].outputs[0]["text"] == "ipc 42\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["probe.ipynb"]  # no socket files left beside it

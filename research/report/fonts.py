@@ -69,7 +69,7 @@ def font_face_css(characters: str, family: str = PAGE_FAMILY) -> str:
             f'src:url(data:font/woff;base64,{data}) format("woff")}}')
 
 
-def embed_font(page: str, selectors: str = "body,svg text,input,button,select") -> str:
+def embed_font(page: str, selectors: str = "body,code,pre,svg text,input,button,select,textarea") -> str:
     """``page`` with a ``<style>`` that embeds the packaged font (subset to the page's
     characters) and draws ``selectors`` with it, inserted at the end of ``<head>`` so it wins
     over the page's own sans-serif rules.  Works on any HTML page (report.html, pyLDAvis)."""
