@@ -58,7 +58,9 @@ def _register(family: str, paths: list[Path]) -> None:
         if str(path) not in known:
             entry = font_manager.ttfFontProperty(font_manager.get_font(path))
             font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=family))
-    font_manager.fontManager._findfont_cached.cache_clear()
+    cached = getattr(font_manager.fontManager, "_findfont_cached", None)  # results from before
+    if cached is not None:
+        cached.cache_clear()
 
 
 def font_files() -> dict[str, list[Path]]:
