@@ -5,6 +5,8 @@ are injected in a new cell after it (tagged ``injected-parameters``, as papermil
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from research import paths
@@ -57,19 +59,26 @@ def execute(path: Path, out: Path | None = None, timeout: int = TIMEOUT, paramet
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+    from traitlets.config import Config
 
     from research.atomic import atomic_path
 
     notebook = nbformat.read(path, as_version=4)
     if parameters and not _inject(notebook, parameters):
         raise ResearchError(f"{path.name}: no cell tagged 'parameters' to inject {', '.join(parameters)} into")
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(cwd or path.parent)}})
-    try:
-        client.execute()
-    except CellExecutionError as err:
-        first = str(err).strip().splitlines()
-        raise ResearchError(f"{path.name}: a cell failed ({first[-1] if first else 'error'})") from None
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        # Unix sockets in a private folder: no network port (so no plain-TCP warning from the
+        # kernel), and two notebooks run at once in one folder cannot meet.
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(sockets, "ipc")
+        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
+                                resources={"metadata": {"path": str(cwd or path.parent)}}, config=config)
+        try:
+            client.execute()
+        except CellExecutionError as err:
+            first = str(err).strip().splitlines()
+            raise ResearchError(f"{path.name}: a cell failed ({first[-1] if first else 'error'})") from None
     target = Path(out) / path.name if out else path
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as tmp:

@@ -2,8 +2,10 @@
 installs it) driven through the DevTools protocol over a pipe, so no extra package is needed.
 
 For each page: it renders from ``file://`` with no network request and no console error or
-uncaught exception, Chinese text is drawn with a font that has the glyphs (not empty boxes),
-and a screenshot is saved beside the page.  Skipped, with the reason, where no browser exists.
+uncaught exception, Chinese text is drawn with the font the page carries itself (the packaged
+font, subset and embedded; not empty boxes, not an installed font), and a screenshot is saved
+beside the page.  Chromium runs with the system's CJK fonts hidden (root: see tests/fonthide.py),
+as on a machine that has none.  Skipped, with the reason, where no browser exists.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import pandas as pd
 import pytest
 
 from research import paths
+
+from fonthide import hidden, why_not_hidden
 
 BROWSER = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
 pytestmark = pytest.mark.skipif(
@@ -42,7 +46,7 @@ class Browser:
     """Minimal Chrome DevTools protocol client over ``--remote-debugging-pipe`` (fd 3 in, fd 4
     out, messages end with NUL)."""
 
-    def __init__(self, profile: Path):
+    def __init__(self, profile: Path, hide_fonts: bool = True):
         import fcntl
 
         read_end, self._to_browser = os.pipe()
@@ -52,8 +56,9 @@ class Browser:
         high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (read_end, write_end)]
         os.close(read_end)
         os.close(write_end)
+        argv = [BROWSER, *FLAGS, f"--user-data-dir={profile}", "about:blank"]
         self.proc = subprocess.Popen(
-            [BROWSER, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            hidden(argv) if hide_fonts and why_not_hidden() is None else argv,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             pass_fds=(3, 4), preexec_fn=lambda: (os.dup2(high[0], 3), os.dup2(high[1], 4)))
         for fd in high:
@@ -206,10 +211,14 @@ def assert_offline_and_clean(result: dict, name: str) -> None:
 
 
 def assert_chinese_drawn(result: dict, name: str) -> None:
+    """Chinese text is drawn, and only with the font the page embeds (research/report/fonts.py)."""
     assert result["fonts"], f"{name}: no Chinese text found on the page"
-    good = cjk_capable(result["fonts"])
-    assert good, (f"{name}: Chinese drawn with {sorted({f['familyName'] for f in result['fonts']})}, none of "
-                  "which has Chinese glyphs (empty boxes): install fonts-noto-cjk or embed a font")
+    used = sorted({f["familyName"] for f in result["fonts"]})
+    assert cjk_capable(result["fonts"]), (f"{name}: Chinese drawn with {used}, none of which has Chinese "
+                                          "glyphs (empty boxes)")
+    installed = sorted({f["familyName"] for f in result["fonts"] if not f.get("isCustomFont")})
+    assert not installed, (f"{name}: Chinese drawn with installed font(s) {installed}, not the page's own: "
+                           "embed the packaged font (research.report.fonts.embed_font)")
 
 
 def test_ldavis_page_renders_offline_with_chinese_and_table_topic_numbers(derived_inputs, tmp_path):
@@ -252,5 +261,21 @@ def test_study_report_page_renders_offline_with_chinese(tmp_path):
     html = page.read_text(encoding="utf-8")
     assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html), "page links to the web"
     result = open_page(page, tmp_path, "document.readyState === 'complete'")
+    assert_offline_and_clean(result, page.name)
+    assert_chinese_drawn(result, page.name)
+
+
+def test_report_page_draws_chinese_with_its_own_font_and_no_system_font(tmp_path):
+    """report.html as study/page.py writes it, from a study's tables with Chinese in them."""
+    from research.study.page import write_page
+
+    study = tmp_path / "study"
+    (study / "tables").mkdir(parents=True)
+    units = pd.read_csv(paths.ROOT / "reports" / "corpus" / "units.csv", nrows=6, keep_default_na=False)
+    units[["doc_id", "section_path", "text"]].to_csv(study / "tables" / "documents.csv", index=False)
+    summary = {"by": "city", "groups": ["Binzhou", "滨州"], "label_sources": {"gold": 6}, "documents": 1,
+               "units": 6, "metadata": "inferred"}
+    page = write_page(study, summary)
+    result = open_page(page, tmp_path, "document.readyState === 'complete' && document.fonts.status === 'loaded'")
     assert_offline_and_clean(result, page.name)
     assert_chinese_drawn(result, page.name)

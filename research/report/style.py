@@ -1,5 +1,6 @@
-"""One figure style for the project: CJK font from a pip package, colour-blind-safe palette,
-deterministic PNG (300 dpi) and PDF (TrueType fonts embedded) output."""
+"""One figure style for the project: every glyph drawn from font files shipped in Python
+packages, by path (:mod:`research.report.fonts`; the same bytes whatever fonts the machine has),
+colour-blind-safe palette, deterministic PNG (300 dpi) and PDF (TrueType fonts embedded) output."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from research import codebook  # noqa: E402
+from research.errors import ResearchError  # noqa: E402
+from research.report.fonts import cjk_font_path  # noqa: E402
 
 #: Okabe–Ito palette (colour-blind safe), one colour per label in the codebook's order.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
 #: Okabe–Ito colours for groups (cities, provinces, ...) and other series (black first).
 CITY_COLORS = ["#000000", "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
-CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
-CJK_FONT_NAME = "Noto Sans CJK SC"
+#: Family names under which the packaged font files are registered (no installed font has them).
+CJK_FAMILY = "Research Noto Sans CJK SC"
+FALLBACK_FAMILY = "Research DejaVu Sans"
 
 
 def label_colors() -> dict[str, str]:
@@ -44,23 +48,54 @@ def group_colors(groups: list[str]) -> dict[str, str]:
     return {g: matplotlib.colors.to_hex(cmap(i % 20)) for i, g in enumerate(groups)}
 
 
-def _register_cjk_font() -> None:
-    import mplfonts
+def _register(family: str, paths: list[Path]) -> None:
+    """Make ``family`` name exactly the font files ``paths`` (each file once, under this name
+    only: no system font is called that, so no installed font can take its place)."""
+    import dataclasses
 
-    path = Path(mplfonts.__file__).parent / "fonts" / CJK_FONT_FILE
-    if CJK_FONT_NAME not in {f.name for f in font_manager.fontManager.ttflist}:
-        font_manager.fontManager.addfont(str(path))
+    known = {e.fname for e in font_manager.fontManager.ttflist if e.name == family}
+    for path in paths:
+        if str(path) not in known:
+            entry = font_manager.ttfFontProperty(font_manager.get_font(path))
+            font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=family))
+    cached = getattr(font_manager.fontManager, "_findfont_cached", None)  # results from before
+    if cached is not None:
+        cached.cache_clear()
+
+
+def font_files() -> dict[str, list[Path]]:
+    """The files every figure is drawn with, by family: the CJK font shipped in ``mplfonts``
+    and, for glyphs it lacks, the DejaVu Sans shipped in matplotlib."""
+    dejavu = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return {CJK_FAMILY: [cjk_font_path()],
+            FALLBACK_FAMILY: [dejavu / f"DejaVuSans{s}.ttf" for s in ("", "-Bold", "-Oblique", "-BoldOblique")]}
+
+
+def _register_fonts() -> None:
+    files = font_files()
+    for family, paths in files.items():
+        _register(family, paths)
+        found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+        if Path(found) != paths[0]:
+            raise ResearchError(f"matplotlib draws {family!r} with {found}, not {paths[0]}")
 
 
 def apply_style() -> None:
     """Set the project's matplotlib style (call before drawing)."""
-    _register_cjk_font()
+    _register_fonts()
     from cycler import cycler
 
     plt.rcParams.update({
         "axes.prop_cycle": cycler(color=CITY_COLORS),
         "font.family": "sans-serif",
-        "font.sans-serif": [CJK_FONT_NAME, "DejaVu Sans"],
+        "font.sans-serif": [CJK_FAMILY, FALLBACK_FAMILY],
+        "mathtext.fontset": "custom",
+        "mathtext.rm": FALLBACK_FAMILY,
+        "mathtext.sf": FALLBACK_FAMILY,
+        "mathtext.tt": FALLBACK_FAMILY,
+        "mathtext.cal": FALLBACK_FAMILY,
+        "mathtext.it": f"{FALLBACK_FAMILY}:italic",
+        "mathtext.bf": f"{FALLBACK_FAMILY}:bold",
         "axes.unicode_minus": False,
         "pdf.fonttype": 42,
         "ps.fonttype": 42,

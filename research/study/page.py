@@ -1,5 +1,6 @@
-"""``report.html``: one self-contained page (figures as base64 PNG, tables as HTML, no
-external URL) with the study's main figures and tables, naming every group."""
+"""``report.html``: one self-contained page (figures as base64 PNG, tables as HTML, the packaged
+CJK font subset to the page's characters, no external URL) with the study's main figures and
+tables, naming every group."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from research.report.fonts import embed_font
 from research.stats import N_DRAWS, SEED
 
-STYLE = """body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;max-width:1100px;margin:2em auto;
+STYLE = """body{max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}table{border-collapse:collapse;font-size:13px;margin:.5em 0 1.5em}
 th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right}th{background:#f4f4f4}
 td:first-child,th:first-child{text-align:left}img{max-width:100%}.note{color:#555;font-size:14px}"""
@@ -107,8 +109,8 @@ def write_page(study: Path, summary: dict) -> Path:
                                                  for k, v in summary.get("notebooks_not_run", {}).items())
               + ".</p>",
               "<h2>Per document</h2>", _documents(tabs / "emphasis_documents.csv")]
-    page = ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Study</title>"
-            f"<style>{STYLE}</style></head><body>" + "\n".join(p for p in parts if p) + "</body></html>\n")
+    page = embed_font("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Study</title>"
+                      f"<style>{STYLE}</style></head><body>" + "\n".join(p for p in parts if p) + "</body></html>\n")
     target = study / "report.html"
     target.write_text(page, encoding="utf-8")
     return target
