@@ -58,18 +58,17 @@ def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
 #: ``make test`` leaves them out, ``make test-all`` runs them.  Node ids without parameters.
 SLOW_TESTS = {
     "tests/test_report.py::test_notebooks_run_top_to_bottom",
-    "tests/test_report.py::test_report_builds_in_both_languages_and_repeats_exactly",
     # byte-for-byte reruns of the whole unseeded fit (make reproduce checks the same on every file)
     "tests/test_topics.py::test_unseeded_fit_repeats_byte_for_byte_and_reports_stability",
-    # Dask gives the same rows: tests/test_distributed.py checks it for classify in make test
+    # Dask gives the same rows: tests/test_classify_command.py checks it for classify in make test
     "tests/test_study.py::test_dask_runs_the_per_document_stages_with_the_same_result",
 }
 
 
-#: Tests that read the derived inputs (``data/corpus``, ``data/topics``) without building them,
-#: e.g. by executing notebooks in a kernel: they get the ``derived_inputs`` fixture, so that
-#: they pass in any order.  (Better still: the test asks for ``derived_inputs`` itself.)
-NEEDS_DERIVED_INPUTS = {
+#: Tests that read the study of the seeds in the session's work folder (``reports/``) without
+#: running it, e.g. by executing notebooks in a kernel: they get the ``seeds_study`` fixture, so
+#: that they pass in any order.  (Better still: the test asks for ``seeds_study`` itself.)
+NEEDS_SEEDS_STUDY = {
     "tests/test_report.py::test_notebooks_run_top_to_bottom",
 }
 
@@ -79,8 +78,8 @@ def pytest_collection_modifyitems(config, items):
         nodeid = item.nodeid.split("[", 1)[0]
         if nodeid in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
-        if nodeid in NEEDS_DERIVED_INPUTS and "derived_inputs" not in item.fixturenames:
-            item.fixturenames.append("derived_inputs")
+        if nodeid in NEEDS_SEEDS_STUDY and "seeds_study" not in item.fixturenames:
+            item.fixturenames.append("seeds_study")
 
 
 def pytest_sessionstart(session):
@@ -119,13 +118,23 @@ def workdir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def derived_inputs(workdir) -> Path:
-    """Corpus, both topic models and the classifier evaluation, built once in the session's
-    work folder (what ``report`` and the notebooks read); returns the work folder."""
-    from research.report.build import ensure_inputs
+def seeds_study(workdir) -> Path:
+    """The study of seeds/ as ``make reproduce`` runs it (topics included, notebooks not), in the
+    session's work folder's ``reports/``, where the notebooks read it by default."""
+    from research.study import run_study
 
-    ensure_inputs()
-    return workdir
+    run_study([paths.SEEDS], paths.REPORTS, meta=paths.MANIFEST, notebooks=False, echo=lambda *a: None)
+    return paths.REPORTS
+
+
+@pytest.fixture(scope="session")
+def topics_dir(tmp_path_factory, units) -> Path:
+    """An unseeded topic model of the seeds' units at a given K (no grid), with its pyLDAvis page."""
+    from research.topics.model import fit_topic_model
+
+    out = tmp_path_factory.mktemp("topics")
+    fit_topic_model(units, out, seeded=False, k=6, jobs=2)
+    return out
 
 
 @pytest.fixture(scope="session")

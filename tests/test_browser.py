@@ -221,10 +221,10 @@ def assert_chinese_drawn(result: dict, name: str) -> None:
                            "embed the packaged font (research.report.fonts.embed_font)")
 
 
-def test_ldavis_page_renders_offline_with_chinese_and_table_topic_numbers(derived_inputs, tmp_path):
-    out = paths.DATA / "topics"  # what `topics fit` wrote into the session's work folder
+def test_ldavis_page_renders_offline_with_chinese_and_table_topic_numbers(topics_dir, tmp_path):
+    out = topics_dir  # what the topic model wrote
     page = out / "ldavis.html"
-    assert page.exists(), "topics fit wrote no ldavis.html"
+    assert page.exists(), "the topic model wrote no ldavis.html"
     html = page.read_text(encoding="utf-8")
     assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html), "page links to the web"
     result = open_page(page, tmp_path, "document.querySelectorAll('#' + "
@@ -250,7 +250,7 @@ def test_study_report_page_renders_offline_with_chinese(tmp_path):
     if helptext is None:
         pytest.skip("`python -m research study` does not exist yet (study issue)")
     # The page is what is tested here, not the study: its cheapest options where they exist.
-    cheap = [opt for flag, opt in (("--model", ["--model", "fast"]), ("--topics-k", ["--topics-k", "4"]),
+    cheap = [opt for flag, opt in (("--topics-k", ["--topics-k", "4"]),
                                    ("--no-notebooks", ["--no-notebooks"])) if flag in helptext]
     out = tmp_path / "study"
     run = subprocess.run([sys.executable, "-m", "research", "study", str(paths.SEEDS), "--out", str(out),

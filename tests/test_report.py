@@ -126,3 +126,13 @@ def test_stages_of_the_outputs_refuse_a_folder_that_is_not_a_study(tmp_path):
     with pytest.raises(ResearchError, match="study.json: missing"):
         outputs_stage(tmp_path)
     assert not any(tmp_path.iterdir())
+
+
+def test_notebooks_run_top_to_bottom(seeds_study, tmp_path):
+    from research.notebooks import execute, notebook_files
+
+    files = notebook_files()
+    assert [p.name[:2] for p in files] == ["01", "02", "03", "04"]
+    for path in files:  # the parameterized notebooks read a study; by default reports/
+        out = execute(path, tmp_path)
+        assert Path(out).read_text(encoding="utf-8").count('"output_type": "error"') == 0, path.name

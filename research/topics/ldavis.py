@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from research.atomic import write_text
+from research.report.fonts import embed_font
 from research.errors import ResearchError
 
 LDAVIS_JS = ("d3.v5.min.js", "ldavis.v3.0.0.js", "ldavis.v1.0.0.css")
@@ -45,7 +46,7 @@ def write_ldavis(phi: np.ndarray, theta: np.ndarray, docs: list[list[str]], voca
             write_text(out / name, text)
     page = pyLDAvis.prepared_data_to_html(vis, d3_url="d3.v5.min.js", ldavis_url="ldavis.v3.0.0.js",
                                           ldavis_css_url="ldavis.v1.0.0.css", visid="ldavis_topics")
-    write_text(out / "ldavis.html", page)  # (a font for the Chinese words would be embedded into `page` here)
+    write_text(out / "ldavis.html", embed_font(page))  # the page draws Chinese with its own font
     return out / "ldavis.html"
 
 
