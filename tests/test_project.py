@@ -113,15 +113,33 @@ def test_every_command_has_help():
         assert "usage:" in out.stdout
 
 
-def test_pipeline_steps_are_commands_in_dependency_order():
-    from research.cli import PIPELINE, build_parser
+def test_one_pipeline_one_place_per_concept():
+    """The study is the only path to reports/; each concept lives in one module (issue #19)."""
+    from research.cli import build_parser
 
-    parser = build_parser()
-    for step in PIPELINE:
-        assert callable(parser.parse_args(list(step)).func), step
-    commands = [step[0] for step in PIPELINE]
-    assert commands[0] == "corpus" and commands[-1] == "report"
-    assert max(i for i, c in enumerate(commands) if c == "topics") < commands.index("train")
+    commands = build_parser()._subparsers._group_actions[0].choices
+    assert "pipeline" not in commands and {"study", "report", "corpus", "topics", "train", "classify"} <= set(commands)
+    sources = {p: p.read_text(encoding="utf-8") for p in sorted(paths.PACKAGE.rglob("*.py"))}
+    longest = max(sources, key=lambda p: len(sources[p].splitlines()))
+    assert len(sources[longest].splitlines()) <= 350, longest
+    def where(pattern):
+        return sorted(p.relative_to(paths.PACKAGE).as_posix() for p, text in sources.items() if re.search(pattern, text))
+    assert where(r"multiprocessing|ProcessPoolExecutor|ThreadPoolExecutor|LocalCluster|joblib") == ["parallel.py"]
+    assert where(r"percentile") == ["stats.py"]  # every interval is a bootstrap of research/stats.py
+    assert where(r"def keyword_rule|def heading_rule") == ["baselines.py"]
+    assert where(r"\\u3400") == ["text/patterns.py"]  # one Chinese character class
+
+
+def test_committed_reports_have_one_writer_and_no_duplicates():
+    import hashlib
+
+    files = sorted(p for p in (paths.ROOT / "reports").rglob("*") if p.is_file() and p.name != "timings.json")
+    digests: dict[str, list[str]] = {}
+    for path in files:
+        digests.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), []).append(str(path.relative_to(paths.ROOT)))
+    assert not [names for names in digests.values() if len(names) > 1]
+    assert "research study seeds" in " ".join(_make_targets()["reproduce"].split()) or \
+        "$(STUDY_SEEDS)" in _make_targets()["reproduce"]
 
 
 def _make_targets() -> dict[str, str]:
@@ -144,7 +162,7 @@ def test_make_targets_for_tests_lab_and_models():
     assert "not slow" not in targets["test-all"]
     assert "ipykernel install" in (paths.ROOT / "Makefile").read_text()
     assert "jupyter lab" in targets["lab"]
-    assert "--skip train" in targets["reproduce"] and "check-models" in targets["reproduce"]
+    assert "$(STUDY_SEEDS)" in targets["reproduce"] and "check-models" in targets["reproduce"]
     assert "research train" in targets["models"]
     config = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())
     assert any(_name(d) == "jupyterlab" for d in config["project"]["optional-dependencies"]["lab"])
