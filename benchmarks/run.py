@@ -34,13 +34,14 @@ def stage_times() -> dict:
     """Wall time of each pipeline stage on the five seeds (best of three where cheap)."""
     from research import paths
     from research.annotations.check import load_gold
+    from research.classify.estimator import ParagraphClassifier
     from research.classify.features import compose
-    from research.classify.pipeline import build_pipeline
+    from research.corpus import build_corpus, read_units
     from research.corpus.clean import clean_text
     from research.corpus.reader import read_document
     from research.corpus.segment import segment
     from research.text import Tokenizer
-    from research.topics.model import fit_lda
+    from research.topics.gensim_lda import fit_lda
     from research.topics.tokens import build_dictionary, tokenize_all
 
     files = sorted(paths.SEEDS.glob("*.txt"))
@@ -56,12 +57,10 @@ def stage_times() -> dict:
     dictionary = build_dictionary(token_docs)
     bow = [dictionary.doc2bow(d) for d in token_docs]
     out["lda_fit_one_model"], _ = timed(lambda: fit_lda(bow, dictionary, 10, 11), repeat=1)
-    gold = load_gold()
+    with tempfile.TemporaryDirectory() as corpus:
+        gold = load_gold(read_units(build_corpus(paths.SEEDS, Path(corpus)).units))
     inputs = [compose(t, p) for t, p in zip(gold.text, gold.section_path)]
-    from research.classify.pipeline import chosen_params, fit_model
-
-    out["train_default_model"], _ = timed(lambda: fit_model(chosen_params(), list(gold.text),
-                                                           list(gold.section_path), gold.label.to_numpy()),
+    out["train_default_model"], _ = timed(lambda: ParagraphClassifier().fit(inputs, gold.label.to_numpy()),
                                           repeat=1)
     from research.classify.model_io import load_model
 
@@ -179,15 +178,21 @@ def scaling(tmp: Path, full: dict) -> dict:
 
 
 def pipeline_time(tmp: Path) -> dict:
-    """``make reproduce`` minus setup and notebooks (``python -m research pipeline``), in a
-    scratch work folder; the step times are the ones the command prints."""
-    import re
+    """``make reproduce`` minus setup, notebooks and the retraining check: the study of seeds/
+    (``python -m research study seeds --meta seeds/manifest.csv --no-notebooks``) in a scratch
+    work folder, with its stage times; and ``train --jobs 2`` (``make models``) apart."""
+    from research import paths
 
     env = dict(os.environ, RESEARCH_WORKDIR=str(tmp / "work"))
-    seconds, _, result = run_measured([sys.executable, "-m", "research", "pipeline"], env=env)
-    steps = {m[1]: float(m[2]) for m in re.finditer(r"^== (.+): ([\d.]+) s$", result.stdout, re.MULTILINE)}
-    steps.pop("pipeline", None)
-    return {"steps": steps, "total_seconds": round(seconds, 2)}
+    out = tmp / "work" / "reports"
+    seconds, _, result = run_measured([sys.executable, "-m", "research", "study", str(paths.SEEDS), "--meta",
+                                       str(paths.MANIFEST), "--out", str(out), "--no-notebooks"], env=env)
+    if result.returncode:
+        raise SystemExit(f"study failed: {result.stderr.strip().splitlines()[-1:]}")
+    steps = json.loads((out / "timings.json").read_text(encoding="utf-8"))["seconds"]
+    run_measured([sys.executable, "-m", "research", "corpus", "build"], env=env)
+    train, _, _ = run_measured([sys.executable, "-m", "research", "train", "--jobs", "2"], env=env)
+    return {"steps": steps, "total_seconds": round(seconds, 2), "train_seconds": round(train, 2)}
 
 
 STUDY_DOCS = 1000  # issue #15: a 1,000-document study in under 10 minutes on 2 cores
@@ -274,7 +279,8 @@ def table(r: dict) -> str:
     scale = (f"one process, 1/4 and all of the batch: {sc['startup_seconds']:.1f} s start-up + "
              f"{sc['marginal_chars_per_second']:,} chars/s; peak memory "
              f"{sc['quarter_batch']['peak_memory_mb']} -> {sc['full_batch']['peak_memory_mb']} MB")
-    whole = f"whole pipeline (python -m research pipeline): {r['pipeline']['total_seconds']:.1f} s"
+    whole = (f"study of seeds/ (make reproduce without set-up and notebooks): {r['pipeline']['total_seconds']:.1f} s; "
+             f"train --jobs 2: {r['pipeline']['train_seconds']:.1f} s")
     j2 = r["classify"]["default_jobs2"]
     speedup = (f"--jobs 2 speed-up: {j2['speedup_over_jobs1']:.2f}x "
                f"({j2['speedup_after_startup']:.2f}x after the start-up)")
