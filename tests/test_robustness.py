@@ -195,7 +195,7 @@ def test_bad_options_and_models(tmp_path, bad):
 def test_incompatible_model_format_is_refused(tmp_path):
     import skops.io as sio
 
-    from research.classify.model_io import TRUSTED_TYPES, load_model
+    from research.classify.model_io import MODEL_FORMAT, TRUSTED_TYPES, load_model
     from research.errors import ModelError
 
     shipped = sio.load(paths.MODELS / "classifier.skops", trusted=TRUSTED_TYPES)
@@ -204,7 +204,7 @@ def test_incompatible_model_format_is_refused(tmp_path):
     sio.dump(shipped, path)
     with pytest.raises(ModelError, match="format 99 is not supported"):
         load_model(path)
-    shipped["meta"]["format"] = 1
+    shipped["meta"]["format"] = MODEL_FORMAT
     shipped["meta"]["project_version"] = "7.0.0"
     sio.dump(shipped, path)
     with pytest.raises(ModelError, match="trained with research 7.0.0"):
