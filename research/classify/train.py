@@ -119,8 +119,11 @@ def train(units_csv: str | Path = paths.UNITS, extra: list[str | Path] = (), out
     context, alone = nested.rows("context"), nested.rows("alone")
     pred, proba = nested.pred[context], nested.proba[context]
     searched = list(grid)
+    from research.versions import package_versions
+
     metrics = {
         "project_version": __version__,
+        "versions": package_versions(),
         "codebook_version": _codebook_version(),
         "training_command": _command(units_csv, extra, quick),
         "training_units": int(len(data)),

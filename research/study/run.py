@@ -71,6 +71,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
     from research.study.labels import chunk_size, labels_stage, load_labels
     from research.study.outputs import outputs_stage
     from research.study.topics import topics_stage
+    from research.versions import package_versions
 
     if by not in GROUPINGS:
         raise ResearchError(f"--by must be one of {', '.join(GROUPINGS)}")
@@ -109,7 +110,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
                    "groups": sorted(labels.group.unique().tolist()),
                    "metadata": "given" if meta else "inferred", "topics": topics,
                    "independence": {k: _rounded(v) for k, v in test.items() if k != "residuals"},
-                   "evaluation": evaluation}
+                   "evaluation": evaluation, "versions": package_versions()}
         (tmp / "study.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str) + "\n",
                                         encoding="utf-8")
         clock("outputs", outputs_stage, tmp, langs=langs, notebooks=notebooks, jobs=jobs)
