@@ -37,7 +37,10 @@ def npmi_many(topic_sets: list[list[list[str]]], docs: list[list[str]], dictiona
 
 def perplexity(model: LdaModel, heldout: list) -> float:
     """Per-word perplexity of held-out units (gensim's variational bound, base 2)."""
-    return float(2 ** (-model.log_perplexity(heldout)))
+    from research.topics.gensim_lda import one_blas_thread
+
+    with one_blas_thread():
+        return float(2 ** (-model.log_perplexity(heldout)))
 
 
 def match_topics(a: list[list[str]], b: list[list[str]]) -> float:

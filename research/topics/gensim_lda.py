@@ -24,10 +24,22 @@ SEED_STRENGTH, BASE_ETA, OTHER_ETA = 50.0, 0.01, 0.001
 
 def fit_lda(bow: list, dictionary: Dictionary, k: int, seed: int, eta=None,
             passes: int = PASSES, iterations: int = ITERATIONS) -> LdaModel:
-    """Single-process ``LdaModel``: with a fixed ``seed`` it repeats exactly."""
-    return LdaModel(corpus=bow, id2word=dictionary, num_topics=k, random_state=seed,
-                    passes=passes, iterations=iterations, alpha="symmetric",
-                    eta=BASE_ETA if eta is None else eta, eval_every=None, chunksize=2000)
+    """Single-process ``LdaModel``: with a fixed ``seed`` it repeats exactly.  It computes in
+    float64 (gensim's default float32 sums drift in their last digits between BLAS kernels and
+    CPUs, which moved a perplexity across a rounding boundary on another machine) with one BLAS
+    thread (no reduction order that depends on the thread count)."""
+    with one_blas_thread():
+        return LdaModel(corpus=bow, id2word=dictionary, num_topics=k, random_state=seed,
+                        passes=passes, iterations=iterations, alpha="symmetric",
+                        eta=BASE_ETA if eta is None else eta, eval_every=None, chunksize=2000,
+                        dtype=np.float64)
+
+
+def one_blas_thread():
+    """A context in which numpy's BLAS runs on one thread."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def document_topics(model: LdaModel, bow: list) -> np.ndarray:
