@@ -14,8 +14,8 @@ def atomic_path(target: str | os.PathLike):
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
     try:
+        os.close(fd)
         yield Path(tmp)
         umask = os.umask(0)
         os.umask(umask)

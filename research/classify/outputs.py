@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 from research.atomic import atomic_path
@@ -39,13 +40,17 @@ class Writer:
             return self
         self._ctx = atomic_path(self.path)
         tmp = self._ctx.__enter__()
-        self.handle = open(tmp, "w", encoding="utf-8", newline="")
-        if self.path.suffix.lower() == ".csv":
-            self.csv = csv.DictWriter(self.handle, fieldnames=self.columns, lineterminator="\n")
-            self.csv.writeheader()
-        else:
-            self.csv = None
-            self.handle.write("[")
+        try:  # an interruption here must not leave the temporary file behind
+            self.handle = open(tmp, "w", encoding="utf-8", newline="")
+            if self.path.suffix.lower() == ".csv":
+                self.csv = csv.DictWriter(self.handle, fieldnames=self.columns, lineterminator="\n")
+                self.csv.writeheader()
+            else:
+                self.csv = None
+                self.handle.write("[")
+        except BaseException:
+            self._ctx.__exit__(*sys.exc_info())
+            raise
         return self
 
     def write(self, rendered: str) -> None:
