@@ -8,7 +8,10 @@
   difference to a reference predictor on the same draws;
 - :func:`share_correlation`: Pearson r between two views' group x area shares, with an interval;
 - :func:`independence_test`: chi-square test of group and area with a Monte Carlo p-value,
-  Cramér's V and adjusted residuals.
+  Cramér's V and adjusted residuals;
+- :func:`coefficient_draws`: draws of a model's coefficients from the normal approximation of
+  each fit (one fit, or several fits of an outcome measured with error, e.g. topic chains), for
+  intervals of any function of the coefficients (the method of composition of R's ``stm``).
 
 Random draws: every function takes ``seed`` (default :data:`SEED`) and ``n_draws`` (default
 :data:`N_DRAWS`) and makes its own generator from them, so a result never depends on what ran
@@ -214,3 +217,21 @@ def independence_test(table: pd.DataFrame, n_draws: int = N_DRAWS, seed: int = S
             "cramers_v": float(np.sqrt(chi2 / (n * (min(r, c) - 1)))), "n": int(n),
             "share_expected_below_5": float((expected < 5).mean()),
             "residuals": pd.DataFrame(residuals, index=table.index, columns=table.columns)}
+
+
+# --- draws of model coefficients -------------------------------------------------------------
+
+def coefficient_draws(means, covariances, n_draws: int = N_DRAWS, seed: int = SEED) -> np.ndarray:
+    """``n_draws`` x p draws of coefficients: each draw takes one fit at random (``means``: fits x
+    p, ``covariances``: fits x p x p; one fit for an outcome without measurement error) and draws
+    from the normal distribution of its estimate, so the draws hold the variation between fits
+    (e.g. topic-model chains) as well as each fit's sampling error."""
+    means, covariances = np.asarray(means, dtype=float), np.asarray(covariances, dtype=float)
+    rng = generator(seed)
+    which = rng.integers(0, len(means), size=n_draws) if len(means) > 1 else np.zeros(n_draws, dtype=int)
+    draws = np.empty((n_draws, means.shape[1]))
+    for fit in np.unique(which):
+        rows = which == fit
+        draws[rows] = rng.multivariate_normal(means[fit], covariances[fit], size=int(rows.sum()),
+                                              method="eigh")
+    return draws

@@ -5,6 +5,10 @@ The metadata file has one row per document with the columns ``file, city, provin
 type``; ``doc_id`` and ``city_zh`` (display name in Chinese figures) are optional.  The seed
 manifest's column names are accepted as aliases (``city_pinyin`` for ``city``, ``doc_type``
 for ``type``, ``issued`` for ``year``), so ``--meta seeds/manifest.csv`` works as it is.
+
+Any other column is kept as a covariate for ``study --effects`` (:func:`covariates`): a column
+whose values are all numbers is numeric, any other categorical; a number column with a value
+that is not a number is an error naming its row and column.  An empty cell is a missing value.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from research.corpus.metadata import UNKNOWN
@@ -23,6 +28,8 @@ COLUMNS = ["file", "city", "province", "year", "type"]
 OPTIONAL = ["doc_id", "city_zh"]
 ALIASES = {"city_pinyin": "city", "doc_type": "type", "issued": "year"}
 GROUPINGS = ("city", "province", "year", "type")
+#: Columns that describe a document rather than measure it: never covariates.
+NOT_COVARIATES = {"file", "doc_id", "city_zh", "title", "_row"}
 
 
 def read_meta(path: str | Path) -> pd.DataFrame:
@@ -63,7 +70,11 @@ def read_meta(path: str | Path) -> pd.DataFrame:
         records.append(record)
     if not records:
         raise InputError(f"{path}: no document rows")
+    if len(set(header)) < len(header):
+        twice = next(h for h in header if header.count(h) > 1)
+        raise InputError(f"{path}: column {twice!r} appears twice")
     frame = pd.DataFrame(records)
+    covariates(frame, [c for c in frame.columns if c not in NOT_COVARIATES], path, rows=frame["_row"])
     for column in OPTIONAL:
         if column not in frame:
             frame[column] = ""
@@ -98,4 +109,37 @@ def match_documents(meta: pd.DataFrame, documents: list[Path], meta_path: Path) 
     if unlisted:
         raise InputError(f"{meta_path}: no row for {unlisted[0]}"
                          + (f" (and {len(unlisted) - 1} more)" if len(unlisted) > 1 else ""))
+    return out
+
+
+def _number(text: str) -> float | None:
+    """``text`` as a finite number, or None."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def covariates(frame: pd.DataFrame, columns: list[str], path, rows=None) -> pd.DataFrame:
+    """The ``columns`` of ``frame`` (text cells) as covariates: numeric (float) where every
+    non-empty value is a number, else categorical (text); empty cells are missing (NaN).  A
+    column whose values are mostly numbers but that holds some other text is an error naming
+    the row (``rows``: the file's row numbers, default 2, 3, ...) and column."""
+    rows = np.arange(2, len(frame) + 2) if rows is None else np.asarray(rows)
+    out = pd.DataFrame(index=frame.index)
+    for column in columns:
+        cells = frame[column].astype(str).str.strip()
+        given = cells != ""
+        numbers = cells.map(_number)
+        bad = given & numbers.isna()
+        if given.any() and bad.any() and (given & ~bad).sum() >= bad.sum():
+            row = rows[np.flatnonzero(bad.to_numpy())[0]]
+            value = cells[bad].iloc[0]
+            raise InputError(f"{path}: row {row}, column {column!r}: {value!r} is not a number (the column's "
+                             f"other values are numbers; leave the cell empty for a missing value)")
+        if given.any() and not bad.any():
+            out[column] = numbers.astype(float)
+        else:
+            out[column] = cells.where(given, np.nan)
     return out

@@ -146,7 +146,7 @@ def _topics_line(status: dict) -> str:
 def _metadata(inferred: list[dict], planned: list) -> pd.DataFrame:
     """One row per document read: the given metadata where there is some, else the inferred."""
     by_doc = {row["doc_id"]: row for row in inferred}
-    rows = []
+    rows, extras = [], {}
     for path, doc_id, _, given in planned:
         if doc_id not in by_doc:
             continue  # skipped document
@@ -154,11 +154,14 @@ def _metadata(inferred: list[dict], planned: list) -> pd.DataFrame:
         if given:
             row.update({k: v for k, v in given.items() if k in META_COLUMNS and k not in ("doc_id", "title")})
             row["file"] = str(path)
+            extras.update({k: {**extras.get(k, {}), doc_id: v} for k, v in given.items() if k not in META_COLUMNS})
         rows.append(row)
     frame = pd.DataFrame(rows)
     for column in META_COLUMNS:
         if column not in frame:
             frame[column] = ""
-    frame = frame[META_COLUMNS].astype(str)
+    # the metadata file's other columns (covariates for --effects) follow, kept as given
+    extra = pd.DataFrame({k: frame.doc_id.map(v) for k, v in extras.items()}, index=frame.index).fillna("")
+    frame = pd.concat([frame[META_COLUMNS].astype(str), extra.astype(str)], axis=1)
     frame["city_zh"] = frame.city_zh.where(frame.city_zh != "", frame.city)
     return frame
