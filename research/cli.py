@@ -111,7 +111,7 @@ def _study(args) -> int:
         raise ResearchError("--jobs must be at least 1")
     summary = run_study(args.paths, args.out, meta=args.meta, by=args.by, human_labels=Path(args.labels),
                         model=args.model, dask=args.dask, jobs=args.jobs, topics_k=args.topics_k,
-                        fit_topics=not args.no_topics, notebooks=not args.no_notebooks)
+                        fit_topics=not args.no_topics, notebooks=not args.no_notebooks, effects=args.effects)
     sources = summary["label_sources"]
     print(f"{summary['documents']} documents, {summary['units']} units ({sources['gold']} human labels, "
           f"{sources['classifier']} classifier) in {len(summary['groups'])} groups by {summary['by']}: "
@@ -248,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="number of unseeded topics, or 'auto' to choose it over a grid (default auto)")
     study.add_argument("--no-topics", action="store_true", help="do not fit topic models (faster)")
     study.add_argument("--no-notebooks", action="store_true", help="do not execute the notebooks")
+    study.add_argument("--effects", metavar="FORMULA",
+                       help="covariate effects on area shares and topic prevalence, e.g. '~ region + pilot + year' "
+                            "(metadata columns; tables/effects.csv)")
     study.set_defaults(func=_study)
 
     notebooks = commands.add_parser("notebooks", help="execute notebooks/NN_*.ipynb top to bottom")

@@ -69,7 +69,7 @@ def design(formula: str, data: pd.DataFrame) -> Design:
         raise ResearchError(f"--effects {formula!r}: {message} (covariates: {', '.join(map(str, data.columns))})") from None
     spec = matrix.model_spec
     variables = []
-    for name in sorted(spec.variables_by_source.get("data", set()), key=list(data.columns).index):
+    for name in sorted(spec.variables_by_source.get("data", set()), key=lambda v: (text.find(v), v)):
         categorical = [state for factor, (kind, state) in spec.encoder_state.items()
                        if kind.value == "categorical" and _mentions(factor, name)]
         if categorical or not pd.api.types.is_numeric_dtype(data[name]):

@@ -1,7 +1,8 @@
 """Run a study: check the inputs, then the stages in order, into one output folder that is
 replaced only when every stage succeeded (:func:`research.atomic.atomic_dir`).
 
-documents -> corpus -> labels -> topics -> emphasis -> independence -> evaluation -> outputs
+documents -> corpus -> labels -> topics -> emphasis -> effects (with --effects) -> independence -> evaluation
+-> outputs
 """
 
 from __future__ import annotations
@@ -59,10 +60,11 @@ class _Clock:
 def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None = None, by: str = "city",
               human_labels: Path | None = paths.GOLD, model=None, models: Path = paths.MODELS,
               dask: str | None = None, jobs: int = 2, topics_k="auto", fit_topics: bool = True,
-              notebooks: bool = True, langs=("en", "zh"), echo=print) -> dict:
+              notebooks: bool = True, langs=("en", "zh"), echo=print, effects: str | None = None) -> dict:
     """Run every stage on ``inputs`` (files and folders) into ``out``; return the summary.
     ``human_labels``: an annotation file whose labels replace the classifier's for its units;
-    ``models``: where the classifier's evaluation (``loco_predictions.csv``) is read."""
+    ``models``: where the classifier's evaluation (``loco_predictions.csv``) is read;
+    ``effects``: a one-sided formula of metadata columns for the effects stage."""
     from research.corpus.stage import corpus_stage
     from research.parallel import cluster
     from research.study.emphasis import emphasis_stage, with_groups
@@ -76,6 +78,10 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
     if by not in GROUPINGS:
         raise ResearchError(f"--by must be one of {', '.join(GROUPINGS)}")
     planned = plan_documents(inputs, meta)
+    if effects and meta:  # a formula naming no column of the given metadata fails before any work
+        from research.study.effects import formula_variables
+
+        formula_variables(effects, set(META_COLUMNS) | {k for _, _, _, row in planned for k in row})
     clock, out = _Clock(), Path(out)
     with atomic_dir(out) as tmp, cluster(dask, jobs) as client:
         corpus = clock("corpus", corpus_stage, [(p, d, c) for p, d, c, _ in planned], tmp / "corpus",
@@ -100,6 +106,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
 
         (tmp / "tables").mkdir()
         clock("emphasis", emphasis_stage, labels, metadata, by, tmp / "tables")
+        effect_summary = _effects(clock, effects, labels, metadata, tmp, echo)
         test = clock("independence", independence_stage, labels, by, tmp / "tables")
         evaluation = clock("evaluation", evaluation_stage, labels, models, tmp / "topics", tmp / "tables")
         echo(f"emphasis, independence test, evaluation: {labels.group.nunique()} groups"
@@ -110,7 +117,8 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
                    "groups": sorted(labels.group.unique().tolist()),
                    "metadata": "given" if meta else "inferred", "topics": topics,
                    "independence": {k: _rounded(v) for k, v in test.items() if k != "residuals"},
-                   "evaluation": evaluation, "versions": package_versions()}
+                   "evaluation": evaluation, "versions": package_versions(),
+                   **({"effects": effect_summary} if effects else {})}
         (tmp / "study.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str) + "\n",
                                         encoding="utf-8")
         clock("outputs", outputs_stage, tmp, langs=langs, notebooks=notebooks, jobs=jobs)
@@ -118,6 +126,18 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
         # machine-dependent, so kept apart from study.json (which a rerun leaves unchanged)
         (tmp / "timings.json").write_text(json.dumps({"seconds": clock.seconds}, indent=1) + "\n", encoding="utf-8")
     return {**summary, "seconds": clock.seconds}
+
+
+def _effects(clock, formula, labels, metadata, tmp: Path, echo) -> dict | None:
+    """The effects stage, when a formula is given."""
+    if not formula:
+        return None
+    from research.study.effects import effects_stage
+
+    result = clock("effects", effects_stage, formula, labels, metadata, tmp / "topics", tmp / "tables", echo=echo)
+    echo(f"effects: {formula} on {result['documents']} documents, {result['rows']} rows "
+         f"({result['marked']} marked) ({clock.seconds['effects']:.1f} s)")
+    return result
 
 
 def _rounded(value):

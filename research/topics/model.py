@@ -99,6 +99,7 @@ class TopicModel:
         units = self.units_
         self.tables_ = {"topics.csv": tb.topics_table(self.phi_, self.vocab_, self.topic_labels_),
                         "doc_topics.csv": tb.doc_topics_table(units, self.theta_),
+                        "chain_doc_topics.csv": tb.chain_doc_topics_table(units, self.run_thetas_),
                         "city_prevalence.csv": tb.prevalence_table(self.run_thetas_, units.group.to_numpy()),
                         "representative_units.csv": tb.representative_units(units, self.theta_),
                         **self.tables_}

@@ -3,6 +3,8 @@
 
 - ``topics.csv``: topic, seed_label, rank, word, weight (top 20 words per topic);
 - ``doc_topics.csv``: unit_id, doc_id, city, topic_0 ...;
+- ``chain_doc_topics.csv``: doc_id, chain, n_units, topic_0 ... (each document's mean topic
+  proportions in each chain: the topics' own uncertainty, for covariate effects);
 - ``city_prevalence.csv``: city, topic, share, ci_low, ci_high;
 - ``area_prevalence.csv``: city, area, share, ci_low, ci_high;
 - ``representative_units.csv``: topic, rank, unit_id, city, proportion, text;
@@ -36,6 +38,20 @@ def doc_topics_table(units: pd.DataFrame, theta: np.ndarray) -> pd.DataFrame:
     frame = units[["unit_id", "doc_id", "group"]].rename(columns={"group": "city"})
     topics = pd.DataFrame(theta, columns=[f"topic_{t}" for t in range(theta.shape[1])], index=frame.index)
     return pd.concat([frame, topics], axis=1)
+
+
+def chain_doc_topics_table(units: pd.DataFrame, run_thetas: np.ndarray) -> pd.DataFrame:
+    """Mean topic proportions of each document's units, per chain (``run_thetas``: chains x
+    units x topics, aligned)."""
+    frames = []
+    for chain, theta in enumerate(np.asarray(run_thetas)):
+        topics = pd.DataFrame(theta, columns=[f"topic_{t}" for t in range(theta.shape[1])])
+        grouped = topics.groupby(units.doc_id.to_numpy(), sort=False)
+        mean = grouped.mean()
+        mean.insert(0, "n_units", grouped.size())
+        mean.insert(0, "chain", chain)
+        frames.append(mean.rename_axis("doc_id").reset_index())
+    return pd.concat(frames, ignore_index=True)
 
 
 def prevalence_table(values: np.ndarray, groups) -> pd.DataFrame:
