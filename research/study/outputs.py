@@ -35,6 +35,9 @@ CAPTIONS = {
                            "each city out, 95% bootstrap intervals",
     "view_agreement": "Unit-level agreement between human labels, classifier and seeded topic model",
     "share_correlation": "Correlation of {by}-by-area shares between the views, 95% bootstrap intervals",
+    "effects": "Covariate effects on the expected share of units per area and on topic prevalence "
+               "(fractional logit per document, 95% intervals)",
+    "effects_levels": "Expected share at each level of the categorical covariates, 95% intervals",
 }
 #: LaTeX of the topic models' tables: file under the study -> (name in tables/, caption).
 TOPIC_TABLES = {
@@ -141,6 +144,13 @@ def draw_figures(study: Path, lang: str) -> list[Path]:
     if (topics / "seeded" / "doc_topics.csv").exists():
         labels = json.loads((topics / "seeded" / "summary.json").read_text(encoding="utf-8"))["topic_labels"]
         save(fg.topic_words_figure(_read(topics / "seeded" / "topics.csv"), labels, lang), "topic_words_seeded")
+    if (tables / "effects.csv").exists():
+        from research.report.effects_figures import effects_figures
+
+        effect_tables = [pd.read_csv(tables / f"{n}.csv", dtype={"note": str}) for n in
+                         ("effects", "effects_levels", "effects_curves")]
+        for name, fig in effects_figures(*effect_tables, lang):
+            save(fig, name)
     return written
 
 

@@ -66,6 +66,23 @@ def _evaluation(summary: dict, figs: Path, tabs: Path) -> list[str]:
             _table(tabs / "share_correlation.csv", "Correlation of group x area shares between the views")]
 
 
+def _effects(summary: dict, figs: Path, tabs: Path) -> list[str]:
+    """Covariate effects (``study --effects``), when the study has them."""
+    status = summary.get("effects")
+    if not status:
+        return []
+    parts = ["<h2>Covariate effects</h2>",
+             f"<p>{html.escape(status['formula'])} on {status['documents']} documents (fractional logit of each "
+             "document's shares, 95% intervals; topic intervals carry the chains' variation). "
+             f"{status['marked']} of {status['rows']} rows marked: too few documents, no interval.</p>"]
+    for view in status.get("views", {}):
+        slug = view.replace(" ", "_")
+        parts.append(_figure(figs / f"effects_{slug}.png", f"Effects on {view}: difference in expected share"))
+        parts += [_figure(path, f"{view}: {path.stem[len(slug) + 9:].replace('_', ' ', 1)}")
+                  for path in sorted(figs.glob(f"effects_{slug}_[lc]*.png")) if not path.stem.endswith("_zh")]
+    return parts + [_table(tabs / "effects.csv", "tables/effects.csv")]
+
+
 def write_page(study: Path, summary: dict) -> Path:
     """Write ``study/report.html`` from the study's figures and tables."""
     figs, tabs, by = study / "figures", study / "tables", summary["by"]
@@ -88,7 +105,7 @@ def write_page(study: Path, summary: dict) -> Path:
               _table(tabs / "independence_test.csv",
                      "Chi-square test; quote the Monte Carlo p-value when many expected counts are below 5"),
               _figure(figs / "residuals.png", "Adjusted standardized residuals (|r| > 2 marked *)"),
-              _table(tabs / "residuals.csv")]
+              _table(tabs / "residuals.csv"), *_effects(summary, figs, tabs)]
     parts.append("<h2>Topics</h2>")
     for name, status in summary.get("topics", {}).items():
         if isinstance(status, dict) and "skipped" in status:
