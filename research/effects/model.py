@@ -14,7 +14,8 @@ predictions, as ``marginaleffects`` and ``plot.estimateEffect`` give them):
 - a categorical term: the expected share at each level and each level's difference from the
   reference level (the first level);
 - a numeric term: the average change of the expected share per unit of the covariate (average
-  marginal effect), and the expected share along a grid of its values (a curve).
+  marginal effect), and the expected share along a grid of its values (a curve; averaged over a
+  fixed sample of 200 documents in a larger collection, which bounds its cost).
 
 Intervals: 95% percentile intervals of these quantities over coefficient draws from each fit's
 normal approximation (:func:`research.stats.coefficient_draws`); with several fits of the same
@@ -35,6 +36,7 @@ from research import stats
 from research.errors import ResearchError
 
 CURVE_POINTS = 21
+CURVE_DOCUMENTS = 200  #: a curve averages its predictions over at most this many documents (a fixed sample)
 MIN_DOCUMENTS = 10  #: fewer documents than this at a level (or off a numeric term's mode): row marked
 
 
@@ -117,7 +119,9 @@ def fit_share(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _expit(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    from scipy.special import expit
+
+    return expit(z)
 
 
 @dataclass
@@ -135,12 +139,34 @@ class Quantity:
     few: bool = False
     value: float = np.nan
 
-    def compute(self, betas: np.ndarray) -> np.ndarray:
-        """The quantity for each row of ``betas`` (draws x p)."""
-        out = _expit(self.plus @ betas.T).mean(axis=0)
+    def compute(self, average: Averages) -> np.ndarray:
+        """The quantity for each row of the coefficients ``average`` holds."""
+        out = average(self.plus)
         if self.minus is not None:
-            out = out - _expit(self.minus @ betas.T).mean(axis=0)
+            out = out - average(self.minus)
         return out / self.scale
+
+
+class Averages:
+    """Mean over documents of the expected share, ``expit(M @ b)``, for each row ``b`` of
+    ``betas`` (draws x p), once per design matrix ``M``; a matrix that differs from the design
+    ``X`` in a few columns starts from ``X @ betas.T`` (a counterfactual changes one variable)."""
+
+    def __init__(self, X: np.ndarray, betas: np.ndarray):
+        self.X, self.betas = X, betas
+        self.base = X @ betas.T
+        self.cache: dict[int, np.ndarray] = {}
+
+    def __call__(self, M: np.ndarray) -> np.ndarray:
+        key = id(M)
+        if key not in self.cache:
+            if M.shape == self.X.shape:
+                cols = np.flatnonzero(np.any(M != self.X, axis=0))
+                eta = self.base + (M[:, cols] - self.X[:, cols]) @ self.betas[:, cols].T
+            else:
+                eta = M @ self.betas.T
+            self.cache[key] = _expit(eta).mean(axis=0)
+        return self.cache[key]
 
 
 def quantities(d: Design, min_documents: int = MIN_DOCUMENTS, curve_points: int = CURVE_POINTS) -> list[Quantity]:
@@ -168,8 +194,11 @@ def quantities(d: Design, min_documents: int = MIN_DOCUMENTS, curve_points: int 
             out.append(Quantity("effect", name, "per unit", d.matrix(d.data.assign(**{name: values + h})),
                                 d.matrix(d.data.assign(**{name: values - h})), scale=2 * h,
                                 n_documents=len(values), few=off_mode < min_documents or len(values) < 2 * min_documents))
+            sample = d.data
+            if len(sample) > CURVE_DOCUMENTS:
+                sample = sample.iloc[np.sort(stats.generator().choice(len(sample), CURVE_DOCUMENTS, replace=False))]
             for point in np.linspace(values.min(), values.max(), curve_points):
-                out.append(Quantity("curve", name, "", d.matrix(d.data.assign(**{name: point})),
+                out.append(Quantity("curve", name, "", d.matrix(sample.assign(**{name: point})),
                                     n_documents=len(values), value=float(point)))
     return out
 
@@ -187,10 +216,10 @@ def outcome_effects(shares: np.ndarray, d: Design, wanted: list[Quantity], n_dra
             return [_row(q, np.nan, np.nan, np.nan, f"not estimable: {err}") for q in wanted]
     means = np.array([b for b, _ in fits])
     draws = stats.coefficient_draws(means, np.array([c for _, c in fits]), n_draws=n_draws, seed=seed)
-    rows = []
+    rows, at_means, at_draws = [], Averages(d.X, means), Averages(d.X, draws)
     for q in wanted:
-        point = float(np.mean([q.compute(b[None])[0] for b in means]))
-        low, high = stats.interval(q.compute(draws))
+        point = float(np.mean(q.compute(at_means)))
+        low, high = stats.interval(q.compute(at_draws))
         if q.few:
             rows.append(_row(q, point, np.nan, np.nan, f"few documents (fewer than {MIN_DOCUMENTS} per level): "
                                                         "no interval"))
