@@ -123,6 +123,7 @@ def recovery(n_collections: int = 200, n_documents: int = 40, n_units: int = 30,
             "payment_pilot_truth": round(float(truth.set_index(["term", "outcome"]).truth[("pilot", "payment")]), 4),
             "payment_pilot_mean_estimate": round(float(real[(real.term == "pilot") & (real.outcome == "payment")]
                                                        .estimate.mean()), 4),
+            "coverage_by_term": {t: round(float(v), 4) for t, v in rows.groupby("term").covered.mean().items()},
             "marked_rows": marked, "seconds_per_collection": round(float(np.mean(seconds)), 3),
             "bias": {f"{t}:{o}": round(float(v), 4) for (t, o), v in bias.items()}}
 
