@@ -56,6 +56,11 @@ def bench(path: str) -> Callable[[], float]:
     return lambda: float(_dig(_json("benchmarks/results.json"), path))
 
 
+def effects(path: str) -> Callable[[], float]:
+    """A value of benchmarks/effects.json (covariate effects: recovery and scale) by dotted path."""
+    return lambda: float(_dig(_json("benchmarks/effects.json"), path))
+
+
 def curve(train_units: int) -> Callable[[], float]:
     """Learning-curve macro-F1 at a training-set size."""
     return lambda: next(p["macro_f1"] for p in _json("models/metrics.json")["learning_curve"]
@@ -270,6 +275,19 @@ CHECKS: dict[str, tuple[str, list[Callable[[], float]]]] = {
                        bench("pipeline.steps.topics fit --jobs 2"), bench("pipeline.steps.report --lang both")]),
     "study time": (rf"A study of {NUMBER} documents .*? took \*\*{NUMBER} s\*\* .*? peak memory {NUMBER} MB",
                    [bench("study.documents"), bench("study.seconds"), bench("study.peak_memory_mb")]),
+    # Covariate effects
+    "effects recovery": (rf"Over {NUMBER} collections of {NUMBER} documents, the 95% intervals cover the true effects on "
+                         rf"the eight areas' shares at \*\*{NUMBER}\*\* \({NUMBER} intervals;.*? include 0 at \*\*{NUMBER}\*\*"
+                         rf".*?The largest bias of any estimated effect on a share is \*\*{NUMBER}\*\*.*?payment share is "
+                         rf"{NUMBER} higher in truth and {NUMBER} on average as estimated\. One collection takes {NUMBER} s",
+                         [effects("recovery.collections"), effects("recovery.documents"), effects("recovery.coverage"),
+                          effects("recovery.coverage_intervals"), effects("recovery.null_includes_zero"),
+                          effects("recovery.max_abs_bias"), effects("recovery.payment_pilot_truth"),
+                          effects("recovery.payment_pilot_mean_estimate"), effects("recovery.seconds_per_collection")]),
+    "effects scale": (rf"{NUMBER} documents of {NUMBER} units with {NUMBER} covariates .*?: \*\*{NUMBER} s\*\* \(goal "
+                      rf"under 60 s\), on this shared 2-core machine with a load average of {NUMBER} when it started",
+                      [effects("scale.documents"), effects("scale.units_per_document"), effects("scale.covariates"),
+                       effects("scale.seconds"), effects("load_average.before.0")]),
 }
 
 
