@@ -17,8 +17,8 @@ predictions, as ``marginaleffects`` and ``plot.estimateEffect`` give them):
   marginal effect), and the expected share along a grid of its values (a curve; averaged over a
   fixed sample of 200 documents in a larger collection, which bounds its cost).
 
-Intervals: 95% percentile intervals of these quantities over coefficient draws from each fit's
-normal approximation (:func:`research.stats.coefficient_draws`); with several fits of the same
+Intervals: 95% intervals (:func:`research.stats.interval`) of these quantities over coefficient
+draws from each fit's normal approximation (:func:`research.stats.coefficient_draws`); with several fits of the same
 outcome (topic chains), each draw first picks a fit, so the intervals carry the topic model's
 own uncertainty (the method of composition).  The simulation in :mod:`research.effects.simulate`
 measures their coverage.
