@@ -218,3 +218,15 @@ def test_study_with_effects_end_to_end(tmp_path):
     assert (out / "tables" / "effects.tex").exists() and (out / "figures" / "effects_areas_zh.png").exists()
     assert "Covariate effects" in (out / "report.html").read_text(encoding="utf-8")
     assert "effects:" in result.stdout
+
+
+def test_topics_write_each_documents_mean_proportions_per_chain():
+    from research.topics.tables import chain_doc_topics_table
+
+    units = pd.DataFrame({"doc_id": ["b", "a", "b"]})
+    runs = np.array([[[0.2, 0.8], [0.5, 0.5], [0.4, 0.6]], [[0.6, 0.4], [0.1, 0.9], [0.8, 0.2]]])
+    table = chain_doc_topics_table(units, runs)
+    assert list(table.columns) == ["doc_id", "chain", "n_units", "topic_0", "topic_1"]
+    b1 = table[(table.doc_id == "b") & (table.chain == 1)].iloc[0]
+    assert b1.n_units == 2 and b1.topic_0 == pytest.approx(0.7) and b1.topic_1 == pytest.approx(0.3)
+    assert table.doc_id.tolist() == ["b", "a", "b", "a"]

@@ -115,7 +115,8 @@ def effects_stage(formula: str, labels: pd.DataFrame, metadata: pd.DataFrame, to
     names = formula_variables(formula, metadata.columns)
     areas = area_compositions(labels)
     data = document_data(metadata, names, areas.index, echo)
-    summary = {"formula": formula, "documents": int(len(data)), "left_out": int(len(areas) - len(data)), "views": {}}
+    summary = {"formula": formula, "documents": int(len(data)), "left_out": int(len(areas) - len(data)),
+               "views": {"areas": ""}}
     if len(data) < 3:
         raise ResearchError(f"--effects: {len(data)} document(s) with every covariate: too few for a model")
     views = [("areas", areas.loc[data.index].to_numpy()[None], data, codebook.codes())]
