@@ -28,8 +28,9 @@ COLUMNS = ["file", "city", "province", "year", "type"]
 OPTIONAL = ["doc_id", "city_zh"]
 ALIASES = {"city_pinyin": "city", "doc_type": "type", "issued": "year"}
 GROUPINGS = ("city", "province", "year", "type")
-#: Columns that describe a document rather than measure it: never covariates.
-NOT_COVARIATES = {"file", "doc_id", "city_zh", "title", "_row"}
+#: Columns that describe a document rather than measure it (the manifest's checksum and capture
+#: note among them): never covariates, and not carried into a study's metadata.csv.
+NOT_COVARIATES = {"file", "doc_id", "city_zh", "title", "_row", "sha256", "capture_note"}
 
 
 def read_meta(path: str | Path) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pandas as pd
 from research import paths
 from research.atomic import atomic_dir
 from research.errors import InputError, ResearchError
-from research.study.metadata import GROUPINGS, match_documents, read_meta
+from research.study.metadata import GROUPINGS, NOT_COVARIATES, match_documents, read_meta
 
 META_COLUMNS = ["file", "doc_id", "city", "province", "year", "type", "city_zh", "title"]
 
@@ -174,7 +174,8 @@ def _metadata(inferred: list[dict], planned: list) -> pd.DataFrame:
         if given:
             row.update({k: v for k, v in given.items() if k in META_COLUMNS and k not in ("doc_id", "title")})
             row["file"] = str(path)
-            extras.update({k: {**extras.get(k, {}), doc_id: v} for k, v in given.items() if k not in META_COLUMNS})
+            extras.update({k: {**extras.get(k, {}), doc_id: v} for k, v in given.items()
+                           if k not in META_COLUMNS and k not in NOT_COVARIATES})
         rows.append(row)
     frame = pd.DataFrame(rows)
     for column in META_COLUMNS:
