@@ -113,7 +113,7 @@ def _study(args) -> int:
                         model=args.model, dask=args.dask, jobs=args.jobs, topics_k=args.topics_k,
                         fit_topics=not args.no_topics, notebooks=not args.no_notebooks)
     sources = summary["label_sources"]
-    print(f"{summary['documents']} documents, {summary['units']} units ({sources['gold']} human labels, "
+    print(f"{summary['documents']} documents, {summary['units']} units ({sources['human']} human labels, "
           f"{sources['classifier']} classifier) in {len(summary['groups'])} groups by {summary['by']}: "
           f"{', '.join(map(str, summary['groups']))}")
     print(f"wrote {args.out}/: metadata.csv, corpus/, labels.csv, topics/, tables/, figures/, "

@@ -73,8 +73,8 @@ def write_page(study: Path, summary: dict) -> Path:
     sources = summary["label_sources"]
     parts = [f"<h1>Study of {summary['documents']} documents by {html.escape(by)}</h1>",
              f"<p>{summary['units']} paragraph units in {len(groups)} groups: "
-             f"{html.escape(', '.join(map(str, groups)))}. Labels: {sources.get('gold', 0)} units from gold "
-             f"annotations, {sources.get('classifier', 0)} by the shipped classifier. Metadata "
+             f"{html.escape(', '.join(map(str, groups)))}. Labels: {sources.get('human', 0)} units with a human "
+             f"label, {sources.get('classifier', 0)} by the shipped classifier. Metadata "
              f"{summary['metadata']} (<code>metadata.csv</code>).</p>"]
     if summary.get("skipped"):
         parts.append("<p class=note>Skipped: " + html.escape("; ".join(summary["skipped"])) + "</p>")
