@@ -28,7 +28,7 @@ from research.progress import progress
 from research.validate import correct
 from research.validate.design import PROBA, draw_sample
 
-SIZE, REPS, DRAWS = 30, 200, 1000
+SIZE, REPS, DRAWS = 30, 100, 500
 
 
 def read_loco(path: Path) -> pd.DataFrame:
