@@ -202,6 +202,13 @@ def test_evaluate_weights_by_inclusion_probability_and_corrects_shares(study, tm
     assert (shares.ci_low <= shares.corrected + 1e-9).all() and (shares.corrected <= shares.ci_high + 1e-9).all()
     for name in ("accuracy", "per_code", "confusion", "calibration"):
         assert (tmp_path / "out" / f"{name}.csv").exists()
+    # the command writes into the study's validation/ and the report page shows it
+    done = run("validate", "evaluate", study, "--sample", tmp_path / "sample.csv", "--labels", tmp_path / "labels.csv",
+               "--draws", 300)
+    assert done.returncode == 0, done.stderr
+    page = (study / "report.html").read_text(encoding="utf-8")
+    assert "Validation on this collection" in page and "80 of 305 units" in page
+    assert f"{result['accuracy']['value']:.3f}" in done.stdout
     # a sample for training is refused for estimation; a missing label is named
     draw_sample(units, 20, "uncertainty").to_csv(tmp_path / "u.csv", index=False)
     out = run("validate", "evaluate", study, "--sample", tmp_path / "u.csv", "--labels", tmp_path / "labels.csv",
@@ -232,3 +239,89 @@ def test_corrections_recover_known_shares():
         true = np.bincount(truth[2000:], minlength=k) / (n - 2000)
         assert np.abs(r["share"][0] - true).max() < np.abs(r["count"][0] - true).max(), method
         assert ((r["ci_low"][0] <= true) & (true <= r["ci_high"][0])).all(), method
+
+
+def _tree_digest(folder) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+#: Paragraphs written for this test (not from any seed or web page), labelled by reading them.
+EXTRA = [
+    ("推进长期护理保险制度试点，逐步扩大覆盖人群，探索建立多元筹资渠道。", "multi_tier"),
+    ("提高城乡居民门诊慢特病保障水平，将更多常见慢性病纳入门诊保障范围。", "benefits"),
+    ("落实职工医保个人缴费和单位缴费责任，规范缴费基数核定。", "financing"),
+    ("全面推行按病种分值付费，建立与医疗机构的协商谈判机制。", "payment"),
+    ("开展医保基金使用专项检查，严厉打击欺诈骗保行为，公开曝光典型案例。", "supervision"),
+    ("落实药品和医用耗材集中带量采购中选结果，做好中选产品进院使用。", "supply"),
+    ("推广医保电子凭证应用，实现参保登记、异地就医备案等业务网上办理。", "service"),
+    ("坚持以人民为中心的发展思想，统筹推进各项工作。", "other"),
+]
+
+
+@pytest.mark.slow
+def test_train_extra_writes_its_own_model_that_reproduces_its_card(corpus_dir, tmp_path):
+    extra = tmp_path / "my_labels.csv"
+    pd.DataFrame({"unit_id": [f"mine-{i}" for i in range(len(EXTRA))], "label": [c for _, c in EXTRA],
+                  "text": [t for t, _ in EXTRA], "city": "Mine"}).to_csv(extra, index=False)
+    before = _tree_digest(paths.MODELS), _tree_digest(paths.SHIPPED_MODELS)
+    refused = run("train", "--extra", extra, "--units", corpus_dir / "units.csv", "--quick")
+    assert refused.returncode == 2 and "--out" in refused.stderr
+    for name in ("one", "two"):
+        done = run("train", "--extra", extra, "--units", corpus_dir / "units.csv", "--quick", "--jobs", 1,
+                   "--out", tmp_path / name)
+        assert done.returncode == 0, done.stderr
+    assert (_tree_digest(paths.MODELS), _tree_digest(paths.SHIPPED_MODELS)) == before  # models/ unchanged
+    metrics = json.loads((tmp_path / "one" / "metrics.json").read_text(encoding="utf-8"))
+    card = (tmp_path / "one" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert metrics["training_units"] == 305 + len(EXTRA) and "Mine" in metrics["cities"]
+    record = [d for d in metrics["training_data"] if d["role"].startswith("extra")]
+    assert record[0]["units"] == len(EXTRA) and record[0]["sha256"] == hashlib.sha256(extra.read_bytes()).hexdigest()
+    assert f"{metrics['with_context']['macro_f1']:.3f}" in card and record[0]["sha256"][:16] in card
+    assert f"--out {tmp_path / 'one'}" in metrics["training_command"]
+    # retraining with the recorded command gives this model's predictions and card figures
+    check = subprocess.run([sys.executable, "-m", "research.reproduce", tmp_path / "two", tmp_path / "one",
+                            "--units", corpus_dir / "units.csv"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    doc = tmp_path / "plan.txt"
+    doc.write_text("\n".join(t for t, _ in EXTRA) + "\n", encoding="utf-8")
+    labelled = run("classify", doc, "--model", tmp_path / "one", "--out", tmp_path / "labels.csv")
+    assert labelled.returncode == 0, labelled.stderr
+    assert len(pd.read_csv(tmp_path / "labels.csv")) >= 1
+
+
+def test_labels_stage_counts_the_human_labels_given_used_and_unmatched(corpus_dir, tmp_path):
+    from research.study.labels import labels_stage
+
+    gold = pd.read_csv(paths.GOLD, dtype=str).iloc[::3][["unit_id", "label"]]
+    extra = pd.DataFrame({"unit_id": ["nowhere-1", "nowhere-2"], "label": ["other", "payment"]})
+    pd.concat([gold, extra]).to_csv(tmp_path / "labels.csv", index=False)
+    counts = labels_stage(corpus_dir / "units.csv", tmp_path / "out.csv", tmp_path / "labels.csv", chunk=100)
+    assert counts["human"] == len(gold) and counts["given"] == len(gold) + 2
+    assert counts["unmatched"] == 2 and counts["unmatched_ids"] == ["nowhere-1", "nowhere-2"]
+
+
+@pytest.mark.slow
+def test_study_uses_every_human_label_given_and_a_model_folder(tmp_path):
+    lishui = next(paths.SEEDS.glob("001_*.txt"))
+    gold = pd.read_csv(paths.GOLD, dtype=str)
+    mine = gold[gold.unit_id.str.startswith("lishui-")].iloc[:5][["unit_id", "label"]]
+    labels = pd.concat([mine, pd.DataFrame({"unit_id": ["nowhere-0000000000"], "label": ["other"]})])
+    labels.to_csv(tmp_path / "labels.csv", index=False)
+    models = tmp_path / "my_model"
+    shutil.copytree(paths.MODELS, models)
+    pd.DataFrame([{"file": lishui.name, "doc_id": "lishui", "city": "Lishui", "province": "浙江", "year": "",
+                   "type": "fragment"}]).to_csv(tmp_path / "meta.csv", index=False)
+    out = run("study", lishui, "--out", tmp_path / "s", "--meta", tmp_path / "meta.csv", "--labels",
+              tmp_path / "labels.csv", "--model", models, "--no-topics", "--no-notebooks", "--jobs", 1)
+    assert out.returncode == 0, out.stderr
+    assert "5 of 6 human labels given used" in out.stdout and "nowhere-0000000000" in out.stdout
+    written = pd.read_csv(tmp_path / "s" / "labels.csv", dtype=str)
+    human = written[written.label_source == "human"]
+    assert sorted(human.unit_id) == sorted(mine.unit_id)
+    assert (human.set_index("unit_id").label == mine.set_index("unit_id").label).all()
+    summary = json.loads((tmp_path / "s" / "study.json").read_text(encoding="utf-8"))
+    assert summary["human_labels"]["given"] == 6 and summary["label_sources"]["human"] == 5
+    bad = run("study", lishui, "--out", tmp_path / "t", "--model", tmp_path / "empty", "--no-topics",
+              "--no-notebooks")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ") and not (tmp_path / "t").exists()
