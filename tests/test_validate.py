@@ -263,7 +263,8 @@ EXTRA = [
 def test_train_extra_writes_its_own_model_that_reproduces_its_card(corpus_dir, tmp_path):
     extra = tmp_path / "my_labels.csv"
     pd.DataFrame({"unit_id": [f"mine-{i}" for i in range(len(EXTRA))], "label": [c for _, c in EXTRA],
-                  "text": [t for t, _ in EXTRA], "city": "Mine"}).to_csv(extra, index=False)
+                  "text": [t for t, _ in EXTRA], "city": "Mine", "coded": "", "status": "agreed"}).to_csv(
+        extra, index=False)  # the adjudication sheet's columns
     before = _tree_digest(paths.MODELS), _tree_digest(paths.SHIPPED_MODELS)
     refused = run("train", "--extra", extra, "--units", corpus_dir / "units.csv", "--quick")
     assert refused.returncode == 2 and "--out" in refused.stderr
@@ -325,3 +326,26 @@ def test_study_uses_every_human_label_given_and_a_model_folder(tmp_path):
     bad = run("study", lishui, "--out", tmp_path / "t", "--model", tmp_path / "empty", "--no-topics",
               "--no-notebooks")
     assert bad.returncode == 2 and bad.stderr.startswith("error: ") and not (tmp_path / "t").exists()
+
+
+def test_model_card_renders_the_committed_simulation_without_training():
+    from research.classify.card import model_card
+
+    metrics = json.loads((paths.SHIPPED_MODELS / "metrics.json").read_text(encoding="utf-8"))
+    sim = json.loads((paths.SHIPPED_MODELS / "validation_simulation.json").read_text(encoding="utf-8"))
+    card = (paths.SHIPPED_MODELS / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert model_card(metrics, sim) == card
+    assert f"{sim['pooled']['coverage_ratio']:.3f}" in card and "Validating on a new collection" in card
+
+
+@pytest.mark.slow
+def test_simulation_reproduces_the_committed_file(tmp_path, corpus_dir):
+    """``validate simulate`` on the committed loco predictions gives the committed file."""
+    from research.validate.simulate import simulate
+
+    committed = json.loads((paths.SHIPPED_MODELS / "validation_simulation.json").read_text(encoding="utf-8"))
+    design = committed["design"]
+    again = simulate(paths.SHIPPED_MODELS / "loco_predictions.csv", corpus_dir / "units.csv",
+                     size=design["sample_size"], reps=design["repetitions"], n_draws=design["bootstrap_draws"])
+    assert again["pooled"] == committed["pooled"] and again["per_city"] == committed["per_city"]
+    assert again["learning_curve"]["mean_over_cities"] == committed["learning_curve"]["mean_over_cities"]

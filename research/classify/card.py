@@ -48,7 +48,8 @@ def training_data_lines(m: dict) -> list[str]:
         return []
     return ["Training files (SHA-256 of each, so that the data can be checked):", "",
             "| file | role | units | SHA-256 |", "| --- | --- | --- | --- |",
-            *[f"| `{d['file']}` | {d['role']} | {d['units']} | `{d['sha256'][:16]}…` |" for d in m["training_data"]], ""]
+            *[f"| `{d['file']}` | {d['role']} | {d['units']} | `{d['sha256'][:16]}…` |"
+              for d in m["training_data"]], ""]
 
 
 def simulation_lines(sim: dict | None) -> list[str]:
@@ -56,6 +57,7 @@ def simulation_lines(sim: dict | None) -> list[str]:
     if not sim:
         return []
     d, p, method = sim["design"], sim["pooled"], sim["design"]["default_method"]
+    coverage, error = p[f"coverage_{method}"], p[f"mae_{method}"]
     met = "met" if p[f"coverage_{method}"] >= 0.90 else "**not met**"
     smaller = "met" if p[f"mae_{method}"] < p["mae_count"] else "**not met**"
     lines = [
@@ -74,9 +76,9 @@ def simulation_lines(sim: dict | None) -> list[str]:
         *[f"| corrected: `{m}` | {p[f'coverage_{m}']:.3f} | {p[f'width_{m}']:.3f} | {p[f'mae_{m}']:.4f} |"
           for m in d["methods"]],
         "",
-        f"Goals: coverage of the corrected (`{method}`) intervals {p[f'coverage_{method}']:.3f} of {p['cells']} city x area",
+        f"Goals: coverage of the corrected (`{method}`) intervals {coverage:.3f} of {p['cells']} city x area",
         f"cells against 0.90: {met}; corrected error smaller than uncorrected on average: {smaller}",
-        f"({p[f'mae_{method}']:.4f} against {p['mae_count']:.4f}). Per city (units, validated, coverage, error corrected /",
+        f"({error:.4f} against {p['mae_count']:.4f}). Per city (units, validated, coverage, error corrected /",
         "uncorrected):",
         "",
         *[f"- {c}: {v['units']} units, {v['sample']} validated, coverage {v[f'coverage_{method}']:.3f}, error "
@@ -105,7 +107,8 @@ def write_card(models) -> "Path":
     models = Path(models)
     sim_path = models / "validation_simulation.json"
     sim = json.loads(sim_path.read_text(encoding="utf-8")) if sim_path.exists() else None
-    write_text(models / "MODEL_CARD.md", model_card(json.loads((models / "metrics.json").read_text(encoding="utf-8")), sim))
+    metrics = json.loads((models / "metrics.json").read_text(encoding="utf-8"))
+    write_text(models / "MODEL_CARD.md", model_card(metrics, sim))
     return models / "MODEL_CARD.md"
 
 

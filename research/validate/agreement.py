@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 from pathlib import Path
 
@@ -120,16 +121,19 @@ def agreement_stage(codings: pd.DataFrame, out: Path, n_draws: int = stats.N_DRA
     """Write the agreement tables and ``adjudication.csv`` (module docstring) into ``out``."""
     matrix = reliability_matrix(codings)
     if len(matrix.index) < 2:
-        raise AnnotationError(f"agreement needs two or more coders; found {', '.join(map(str, matrix.index)) or 'none'}")
+        found = ", ".join(map(str, matrix.index)) or "none"
+        raise AnnotationError(f"agreement needs two or more coders; found {found}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     table = agreement_table(matrix, n_draws=n_draws)
     write_csv(out / "agreement.csv", table)
     write_csv(out / "agreement_codes.csv", per_code(matrix))
     for a, b in combinations(matrix.index, 2):
-        write_csv(out / f"confusion_{a}_{b}.csv", confusion(matrix, a, b))
+        safe = [re.sub(r"[^\w.@-]", "_", str(name)) for name in (a, b)]
+        write_csv(out / f"confusion_{safe[0]}_{safe[1]}.csv", confusion(matrix, a, b))
     sheet = adjudication(codings, matrix)
     write_csv(out / "adjudication.csv", sheet, digits=None)
-    counts = codings.groupby("coder").label.agg(coded=lambda s: int((s != "").sum()), uncoded=lambda s: int((s == "").sum()))
+    counts = codings.groupby("coder").label.agg(coded=lambda s: int((s != "").sum()),
+                                                uncoded=lambda s: int((s == "").sum()))
     return {"coders": counts.to_dict("index"), "units": int(matrix.shape[1]), "records": int(len(codings)),
             "status": sheet.status.value_counts().to_dict(), "table": table}

@@ -2,7 +2,8 @@
 (``.csv``), Label Studio JSON exports (``.json``) and doccano JSONL exports (``.jsonl``, or
 the ``.zip`` doccano writes with one ``USER.jsonl`` per annotator).
 
-Every file becomes rows ``unit_id, coder, label, source`` (``label`` empty: the coder left the
+Label Studio's ``predictions`` (a model's pre-annotations) are never read as codes.  Every file
+becomes rows ``unit_id, coder, label, source`` (``label`` empty: the coder left the
 unit uncoded; a cancelled Label Studio annotation counts as uncoded).  A code outside the
 codebook, two codes for one unit, a unit coded twice by one coder or a record without a unit
 id is one error naming the file and the record: nothing is dropped in silence.

@@ -37,8 +37,8 @@ def _agreement(args) -> int:
     for coder, n in result["coders"].items():
         print(f"coder {coder}: {n['coded']} units coded, {n['uncoded']} left uncoded")
     for row in result["table"].itertuples():
-        print(f"{row.statistic} ({row.coders}, {row.units} units): {row.value:.3f} [{row.ci_low:.3f}, {row.ci_high:.3f}], "
-              f"raw agreement {row.raw_agreement:.3f}")
+        print(f"{row.statistic} ({row.coders}, {row.units} units): {row.value:.3f} "
+              f"[{row.ci_low:.3f}, {row.ci_high:.3f}], raw agreement {row.raw_agreement:.3f}")
     status = result["status"]
     print(f"{result['records']} records read for {result['units']} units; {status.get('disagree', 0)} disagreement(s) "
           f"to adjudicate in {args.out}/adjudication.csv (fill label); {status.get('agreed', 0)} agreed, "

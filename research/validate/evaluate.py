@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from research import codebook, stats
@@ -99,7 +98,8 @@ def evaluate_stage(study: str | Path, sample_csv: str | Path, labels_csv: str | 
         {"y": [index[v] for v in y], "pred": [index[v] for v in pred], "proba": proba, "weights": weights,
          "strata": drawn.stratum.to_numpy()},
         {"pred": [index[v] for v in rest.classifier_label], "proba": rest[PROBA].to_numpy(dtype=float),
-         "groups": rest.group.map({g: i for i, g in enumerate(names)}).to_numpy(), "n_groups": len(names)}, method=method, n_draws=n_draws)
+         "groups": rest.group.map({g: i for i, g in enumerate(names)}).to_numpy(), "n_groups": len(names)},
+        method=method, n_draws=n_draws)
     table = _with_sample(correct.shares_table(result, names, codes, method), rest, drawn.assign(truth=y), units)
     write_csv(out / "corrected_shares.csv", table)
     summary = {"sample": str(sample_csv), "labels": str(labels_csv), "study": str(study), "by": by,
@@ -119,8 +119,9 @@ def _with_sample(table: pd.DataFrame, rest: pd.DataFrame, drawn: pd.DataFrame, u
     n_rest = rest.groupby("group").size().reindex(size.index, fill_value=0)
     known = drawn.assign(group=drawn.unit_id.map(units.set_index("unit_id").group))
     counts = pd.DataFrame(onehot(known.truth), columns=codebook.codes()).groupby(known.group.to_numpy()).sum()
-    label_all = pd.DataFrame(onehot(units.classifier_label), columns=codebook.codes()).groupby(units.group.to_numpy()).mean()
-    proba_all = pd.DataFrame(probabilities(units), columns=codebook.codes()).groupby(units.group.to_numpy()).mean()
+    by_group = units.group.to_numpy()
+    label_all = pd.DataFrame(onehot(units.classifier_label), columns=codebook.codes()).groupby(by_group).mean()
+    proba_all = pd.DataFrame(probabilities(units), columns=codebook.codes()).groupby(by_group).mean()
     out = table.copy()
     for column in ("corrected", "ci_low", "ci_high"):
         out[column] = [(n_rest[g] * v + counts.get(a, pd.Series(dtype=float)).get(g, 0.0)) / size[g]

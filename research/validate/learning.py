@@ -16,18 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from research import paths, stats
+from research import stats
 from research.progress import progress
 from research.validate.design import PROBA, diverse, margin
 
 SIZES = (0, 5, 10, 20)
 RANDOM_REPS = 3
-
-
-def _params() -> dict:
-    import json
-
-    return json.loads((paths.MODELS / "metrics.json").read_text(encoding="utf-8"))["chosen_params"]
 
 
 def _picks(pool: pd.DataFrame, k: int, seed: int) -> dict[str, list[np.ndarray]]:
@@ -38,9 +32,9 @@ def _picks(pool: pd.DataFrame, k: int, seed: int) -> dict[str, list[np.ndarray]]
             "diversity": [diverse(list(pool.text), k, seed)]}
 
 
-def learning_curves(units_csv: Path, loco: pd.DataFrame, sizes=SIZES, seed: int = stats.SEED) -> dict:
+def learning_curves(units_csv: Path, loco: pd.DataFrame, params: dict, sizes=SIZES, seed: int = stats.SEED) -> dict:
     """Mean over cities (and random draws) of macro-F1 and accuracy per strategy and ``k``,
-    and the same per city."""
+    and the same per city; ``params``: the classifier's (the shipped model's chosen ones)."""
     from research.classify.crossval import macro_f1
     from research.classify.estimator import ParagraphClassifier
     from research.classify.features import compose
@@ -48,7 +42,6 @@ def learning_curves(units_csv: Path, loco: pd.DataFrame, sizes=SIZES, seed: int 
 
     data = training_data(corpus_units(units_csv)).merge(loco[["unit_id", *PROBA]], on="unit_id", how="left")
     data["X"] = [compose(t, p) for t, p in zip(data.text, data.section_path)]
-    params = _params()
     rows = []
     jobs = []
     for city in sorted(data.city.unique()):

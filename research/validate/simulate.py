@@ -101,7 +101,8 @@ def simulate(loco_csv: Path = paths.MODELS / "loco_predictions.csv", units_csv: 
     if units_csv is not None:
         from research.validate.learning import learning_curves
 
-        result["learning_curve"] = learning_curves(units_csv, loco, seed=seed)
+        metrics = json.loads((Path(loco_csv).parent / "metrics.json").read_text(encoding="utf-8"))
+        result["learning_curve"] = learning_curves(units_csv, loco, metrics["chosen_params"], seed=seed)
     return round_significant_tree(result)
 
 
