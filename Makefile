@@ -63,10 +63,11 @@ notebooks: setup
 	$(PY) -m research notebooks
 
 # Retrain the shipped classifier and its leave-one-city-out evaluation into models/ (an explicit
-# step; commit its output).
+# step; commit its output), then the validation simulation on its predictions (and the card again).
 models: setup
 	$(PY) -m research corpus build
 	$(PY) -m research train --jobs 2
+	$(PY) -m research validate simulate
 
 # Retrain into a temporary folder (its own corpus, nothing carried over) and compare predictions
 # with the committed models/.

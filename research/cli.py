@@ -66,11 +66,18 @@ def _train(args) -> int:
     from research import paths
     from research.classify.train import train
 
-    metrics = train(args.units or paths.UNITS, extra=args.extra, quick=args.quick, jobs=args.jobs)
+    if args.extra and not args.out:
+        raise ResearchError("--extra needs --out DIR: a model trained with your labels is written to its own "
+                            "folder (the shipped models/ changes only through 'make models')")
+    out = Path(args.out) if args.out else paths.MODELS
+    metrics = train(args.units or paths.UNITS, extra=args.extra, out=out, quick=args.quick, jobs=args.jobs)
     main = metrics["with_context"]
     print(f"leave-one-city-out macro-F1 {main['macro_f1']:.3f}, accuracy {main['accuracy']:.3f}, "
-          f"top-2 accuracy {main['top2_accuracy']:.3f}, ECE {main['calibration']['ece']:.3f}")
-    print("wrote models/classifier.skops, models/metrics.json, models/MODEL_CARD.md")
+          f"top-2 accuracy {main['top2_accuracy']:.3f}, ECE {main['calibration']['ece']:.3f}"
+          + (f" (this model's evaluation, {metrics['training_units']} units with the --extra files; the "
+             f"shipped model's figures are in models/MODEL_CARD.md)" if args.extra else ""))
+    print(f"wrote {out}/classifier.skops, metrics.json, loco_predictions.csv, MODEL_CARD.md"
+          + (f"; use it with --model {out}" if args.out else ""))
     return 0
 
 
@@ -113,7 +120,7 @@ def _study(args) -> int:
                         model=args.model, dask=args.dask, jobs=args.jobs, topics_k=args.topics_k,
                         fit_topics=not args.no_topics, notebooks=not args.no_notebooks, effects=args.effects)
     sources = summary["label_sources"]
-    print(f"{summary['documents']} documents, {summary['units']} units ({sources['gold']} human labels, "
+    print(f"{summary['documents']} documents, {summary['units']} units ({sources['human']} human labels, "
           f"{sources['classifier']} classifier) in {len(summary['groups'])} groups by {summary['by']}: "
           f"{', '.join(map(str, summary['groups']))}")
     print(f"wrote {args.out}/: metadata.csv, corpus/, labels.csv, topics/, tables/, figures/, "
@@ -183,11 +190,18 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("--units", metavar="FILE", help="units CSV (default data/corpus/units.csv)")
     coverage.add_argument("--out", metavar="DIR", help="output folder (default data/topics/)")
     coverage.set_defaults(func=_topics_coverage)
-    train = commands.add_parser("train", help="evaluate and fit the classifier; write models/")
+    train = commands.add_parser(
+        "train", help="evaluate and fit the classifier; write models/ (or --out DIR)",
+        description="Nested leave-one-city-out evaluation, selection and fit of the classifier. Without "
+                    "--out it replaces the shipped models/ (what 'make models' runs); with --extra, --out "
+                    "is required: the model trained with your labels, its metrics and its card (recording "
+                    "every training file) go to DIR, used by 'classify --model DIR' and 'study --model DIR'.")
     train.add_argument("--units", metavar="FILE.csv", help="corpus units (default: data/corpus/units.csv)")
     train.add_argument("--extra", action="append", default=[], metavar="FILE.csv",
                        help="extra labelled units (unit_id, label, text; section_path, city or doc_id "
                             "optional, e.g. a filled-in --suggest file); may be given more than once")
+    train.add_argument("--out", metavar="DIR",
+                       help="write the model, metrics and card to DIR instead of models/ (required with --extra)")
     train.add_argument("--quick", action="store_true",
                        help="one grid point, no ablations or learning curve (for smoke tests)")
     train.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
@@ -201,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "skipped (each named on stderr).")
     classify.add_argument("paths", nargs="+", metavar="PATH", help="a document or a folder of documents")
     classify.add_argument("--out", metavar="FILE", help="write one row per unit to FILE.csv or FILE.json")
-    classify.add_argument("--model", metavar="FILE", help="model file (default: models/classifier.skops)")
+    classify.add_argument("--model", metavar="PATH",
+                          help="model file, or folder written by 'train --out' (default: models/classifier.skops)")
     classify.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     classify.add_argument("--suggest", metavar="FILE.csv",
                           help="also write the units sorted by model uncertainty, to correct and "
@@ -240,7 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("--labels", metavar="LABELS.csv", default=str(paths.GOLD),
                        help="human labels (gold.csv columns: unit_id, label, ...), used for every unit "
                             "they name (default: the project's gold annotations)")
-    study.add_argument("--model", metavar="FILE", help="classifier file (default: the shipped model)")
+    study.add_argument("--model", metavar="PATH",
+                       help="classifier file, or folder written by 'train --out' (its evaluation is used too; "
+                            "default: the shipped model)")
     study.add_argument("--dask", metavar="ADDRESS",
                        help="run the per-document stages on a Dask cluster ('local': a local cluster of --jobs workers)")
     study.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
@@ -252,6 +269,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="covariate effects on area shares and topic prevalence, e.g. '~ region + pilot + year' "
                             "(metadata columns; tables/effects.csv)")
     study.set_defaults(func=_study)
+
+    from research.validate.commands import add_parser as add_validate
+
+    add_validate(commands)
 
     notebooks = commands.add_parser("notebooks", help="execute notebooks/NN_*.ipynb top to bottom")
     notebooks.add_argument("--out", metavar="DIR",

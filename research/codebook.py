@@ -54,3 +54,16 @@ def names(lang: str = "en", short: bool = True) -> dict[str, str]:
         raise ValueError("lang must be 'en' or 'zh'")
     attr = ("short_" if short else "") + lang
     return {item.code: getattr(item, attr) for item in labels()}
+
+
+@lru_cache(maxsize=1)
+def definitions() -> dict[str, str]:
+    """Each code's one-line definition: the "in one line" column of ``codebook.md``'s quick
+    reference table (the document that decides)."""
+    text = (paths.PACKAGE / "codebook.md").read_text(encoding="utf-8")
+    lines = {}
+    for row in text.splitlines():
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].strip("`") in codes():
+            lines[cells[0].strip("`")] = cells[4]
+    return {c: lines[c] for c in codes()}

@@ -235,3 +235,54 @@ def coefficient_draws(means, covariances, n_draws: int = N_DRAWS, seed: int = SE
         draws[rows] = rng.multivariate_normal(means[fit], covariances[fit], size=int(rows.sum()),
                                               method="eigh")
     return draws
+
+
+# --- resampling designs and weighted scores (validation samples) ----------------------------
+
+def resample_counts(strata=None, n_units: int | None = None, n_draws: int = N_DRAWS,
+                    seed: int = SEED) -> np.ndarray:
+    """draws x units: how often each unit is drawn when units are resampled with replacement
+    within each stratum (``strata``: one value per unit; None: one stratum of ``n_units``)."""
+    strata = np.zeros(n_units, dtype=int) if strata is None else np.asarray(strata)
+    counts = np.zeros((n_draws, len(strata)))
+    rng = generator(seed)
+    for stratum in sorted(pd.unique(strata), key=str):
+        members = np.flatnonzero(strata == stratum)
+        counts[:, members] = rng.multinomial(len(members), np.full(len(members), 1 / len(members)),
+                                             size=n_draws)
+    return counts
+
+
+def bootstrap(statistic, n_units: int, strata=None, n_draws: int = N_DRAWS, seed: int = SEED) -> dict:
+    """A statistic of units (``statistic(index)`` -> float, ``index`` the units drawn, with
+    repeats) at all units and its 95% interval from resampling units (within ``strata``)."""
+    counts = resample_counts(strata, n_units, n_draws, seed).astype(int)
+    units = np.arange(n_units)
+    draws = np.array([statistic(np.repeat(units, row)) for row in counts], dtype=float)
+    low, high = interval(draws)
+    return {"value": float(statistic(units)), "ci_low": float(low), "ci_high": float(high)}
+
+
+def weighted_scores(y, pred, codes: list[str], weights=None, strata=None, n_draws: int = N_DRAWS,
+                    seed: int = SEED) -> dict:
+    """Accuracy, macro-F1 and each code's precision and recall of ``pred`` against ``y``, with
+    units weighted by ``weights`` (inverse inclusion probabilities of a sample; default equal),
+    each with a 95% interval from resampling units within ``strata`` (the sampling design)."""
+    y_codes, p_codes = _encode(y, codes), _encode(pred, codes)
+    weights = np.ones(len(y_codes)) if weights is None else np.asarray(weights, dtype=float)
+    draws = resample_counts(strata, len(y_codes), n_draws, seed) * weights
+    k = len(codes)
+    both = _confusions(y_codes, p_codes, np.vstack([weights, draws]), k)
+    tp = np.diagonal(both, axis1=1, axis2=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        measures = {"accuracy": tp.sum(axis=1) / both.sum(axis=(1, 2)), "macro_f1": _macro_f1(both),
+                    "precision": tp / both.sum(axis=1), "recall": tp / both.sum(axis=2)}
+    out = {}
+    for name, values in measures.items():
+        low, high = interval(values[1:])
+        if values.ndim == 1:
+            out[name] = {"value": float(values[0]), "ci_low": float(low), "ci_high": float(high)}
+        else:
+            out[name] = {c: {"value": float(values[0, j]), "ci_low": float(low[j]), "ci_high": float(high[j])}
+                         for j, c in enumerate(codes)}
+    return out

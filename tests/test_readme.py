@@ -291,6 +291,42 @@ CHECKS: dict[str, tuple[str, list[Callable[[], float]]]] = {
 }
 
 
+
+def sim(path: str) -> Callable[[], float]:
+    """A value of models/validation_simulation.json by dotted path (issue #22)."""
+    return lambda: float(_dig(_json("models/validation_simulation.json"), path))
+
+
+def sim_curve(strategy: str, k: int) -> Callable[[], float]:
+    return lambda: next(r["macro_f1"] for r in _json("models/validation_simulation.json")["learning_curve"]
+                        ["mean_over_cities"] if r["strategy"] == strategy and r["k"] == k)
+
+
+CHECKS.update({  # validating on your own collection (issue #22)
+    "simulation design": (rf"a simple random sample of at most {NUMBER} of its units .*?; {NUMBER} samples per city, "
+                          rf"{NUMBER} bootstrap draws each. Over the {NUMBER} city × area cells",
+                          [sim("design.sample_size"), sim("design.repetitions"), sim("design.bootstrap_draws"),
+                           sim("pooled.cells")]),
+    "simulation coverage": (rf"intervals cover the true share in \*\*{NUMBER}\*\* of cells \(mean width {NUMBER}: "
+                            rf"conservative\), against the goal of 0.90: met \(`pdifference` {NUMBER}, `acc` {NUMBER}, "
+                            rf"`pacc` {NUMBER}\)",
+                            [sim("pooled.coverage_ratio"), sim("pooled.width_ratio"), sim("pooled.coverage_pdifference"),
+                             sim("pooled.coverage_acc"), sim("pooled.coverage_pacc")]),
+    "simulation error": (rf"mean absolute error corrected {NUMBER} against {NUMBER} for the labels counted uncorrected "
+                         rf"\(probabilities averaged: {NUMBER}\), .*?\(Wuhan {NUMBER} against {NUMBER}\)",
+                         [sim("pooled.mae_ratio"), sim("pooled.mae_count"), sim("pooled.mae_probability"),
+                          sim("per_city.Wuhan.mae_ratio"), sim("per_city.Wuhan.mae_count")]),
+    "simulation small cities": (rf"\({NUMBER} of Lishui's {NUMBER}, {NUMBER} of Panjin's {NUMBER}\).*?Lishui "
+                                rf"\({NUMBER} units, {NUMBER} validated\)",
+                                [sim("per_city.Lishui.sample"), sim("per_city.Lishui.units"),
+                                 sim("per_city.Panjin.sample"), sim("per_city.Panjin.units"),
+                                 sim("per_city.Lishui.units"), sim("per_city.Lishui.sample")]),
+    "simulation learning curves": (rf"with none {NUMBER}; with 20, random {NUMBER}, uncertainty {NUMBER}, diversity "
+                                   rf"{NUMBER}; with 5, uncertainty {NUMBER}\.",
+                                   [sim_curve("random", 0), sim_curve("random", 20), sim_curve("uncertainty", 20),
+                                    sim_curve("diversity", 20), sim_curve("uncertainty", 5)]),
+})
+
 #: README passages with numbers no committed file holds yet, and why: the bold-number check
 #: accepts them, and test_unsourced_numbers lists them as a skip so they stay visible.  Move a
 #: row to CHECKS once its source is committed.

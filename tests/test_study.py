@@ -78,7 +78,7 @@ def test_study_labels_record_their_source(study):
     labels = pd.read_csv(study / "labels.csv", dtype={"unit_id": str})
     units = pd.read_csv(study / "corpus" / "units.csv", dtype={"unit_id": str})
     assert list(labels.unit_id) == list(units.unit_id)
-    assert set(labels.label_source) <= {"gold", "classifier"}
+    assert set(labels.label_source) <= {"human", "classifier"}
     probs = labels.filter(like="p_")
     assert probs.shape[1] == 8 and (probs.sum(axis=1) - 1).abs().lt(1e-3).all()
     classified = labels[labels.label_source == "classifier"]
@@ -218,9 +218,10 @@ def test_gold_is_used_where_a_unit_has_it_and_the_classifier_elsewhere(corpus_di
     part.to_csv(tmp_path / "half.csv", index=False)
     counts = labels_stage(corpus_dir / "units.csv", tmp_path / "labels.csv", tmp_path / "half.csv", chunk=100)
     labels = load_labels(tmp_path / "labels.csv")
-    assert counts == {"gold": len(part), "classifier": len(labels) - len(part)}
+    assert counts == {"human": len(part), "classifier": len(labels) - len(part), "given": len(part),
+                      "unmatched": 0, "unmatched_ids": []}
     merged = labels.merge(part[["unit_id", "label"]], on="unit_id", suffixes=("", "_gold"))
-    assert (merged.label == merged.label_gold).all() and (merged.label_source == "gold").all()
+    assert (merged.label == merged.label_gold).all() and (merged.label_source == "human").all()
     rest = labels[~labels.unit_id.isin(part.unit_id)]
     assert (rest.label_source == "classifier").all() and (rest.label == rest.classifier_label).all()
 

@@ -19,7 +19,7 @@ from research.errors import AnnotationError
 #: Columns an extra file must have, and those it may have (``classify --suggest`` writes them).
 EXTRA_COLUMNS = ["unit_id", "label", "text"]
 EXTRA_OPTIONAL = ("secondary_label", "note", "section_path", "city", "doc_id", "suggested_label",
-                  "suggested_second_label", "margin")
+                  "suggested_second_label", "margin", "coded", "status")  # the last two: validate's adjudication.csv
 COLUMNS = ["unit_id", "city", "section_path", "text", "label"]
 
 

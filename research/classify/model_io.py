@@ -37,6 +37,13 @@ TRUSTED_TYPES = [
 _CACHE: dict[str, tuple] = {}  # resolved path -> ((mtime, size), model)
 
 
+def model_file(path: str | Path | None = None) -> Path:
+    """The model file of ``path``: a file, or a folder written by ``train --out`` (its
+    ``classifier.skops``); the shipped model when None."""
+    path = Path(path) if path else MODEL_FILE
+    return path / MODEL_FILE.name if path.is_dir() else path
+
+
 def save_model(model, meta: dict, path: str | Path = MODEL_FILE) -> Path:
     """Write a fitted :class:`~research.classify.estimator.ParagraphClassifier` and its
     metadata (with its parameters) atomically."""
@@ -117,7 +124,7 @@ def _load_checking_versions(sio, path: Path):
 
 def cached_model(path: str | Path | None = None):
     """:func:`load_model`, once per process and file (a file rewritten since is loaded again)."""
-    path = Path(path) if path else MODEL_FILE
+    path = model_file(path)
     try:
         stat = path.stat()
     except OSError:
@@ -133,7 +140,7 @@ def load_model(path: str | Path | None = None):
     ``predict`` and ``predict_proba`` on raw paragraph strings, and ``meta_``."""
     import skops.io as sio
 
-    path = Path(path) if path else MODEL_FILE
+    path = model_file(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file (run 'python -m research train')")
     if not zipfile.is_zipfile(path):

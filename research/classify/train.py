@@ -92,12 +92,45 @@ def _codebook_version() -> int:
     return int(yaml.safe_load(paths.CODEBOOK.read_text(encoding="utf-8")).get("version", 1))
 
 
-def _command(units_csv: Path, extra, quick: bool) -> str:
+def _command(units_csv: Path, extra, quick: bool, out: Path) -> str:
     parts = ["python -m research train"]
     if Path(units_csv).resolve() != paths.UNITS.resolve():
         parts.append(f"--units {units_csv}")
     parts += [f"--extra {p}" for p in extra] + (["--quick"] if quick else [])
+    if Path(out).resolve() != paths.MODELS.resolve():
+        parts.append(f"--out {out}")
     return " ".join(parts)
+
+
+def _training_data(units_csv: Path, extra: list, extras: list[pd.DataFrame], data: pd.DataFrame) -> list[dict]:
+    """Each file the model learnt from: its path (relative to the checkout when inside it), its
+    role, the units taken from it and its SHA-256."""
+    import hashlib
+    import os
+
+    n = len(data) - sum(len(e) for e in extras)
+    files = [(units_csv, "corpus units (text)", n), (paths.GOLD, "labels of the corpus units", n),
+             *[(p, "extra labelled units (train --extra)", len(e)) for p, e in zip(extra, extras)]]
+    shown = [os.path.relpath(Path(f).resolve(), paths.ROOT) for f, _, _ in files]
+    return [{"file": s if not s.startswith("..") else str(f), "role": role, "units": int(k),
+             "sha256": hashlib.sha256(Path(f).read_bytes()).hexdigest()} for s, (f, role, k) in zip(shown, files)]
+
+
+class _Steps:
+    """A progress bar over the stages of training (on a terminal only)."""
+
+    def __init__(self, total: int):
+        import sys
+
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, desc="train", disable=not sys.stderr.isatty(), leave=False)
+
+    def __call__(self, name: str, func, *args, **kwargs):
+        self.bar.set_postfix_str(name)
+        result = func(*args, **kwargs)
+        self.bar.update()
+        return result
 
 
 def train(units_csv: str | Path = paths.UNITS, extra: list[str | Path] = (), out: Path = paths.MODELS,
@@ -105,16 +138,18 @@ def train(units_csv: str | Path = paths.UNITS, extra: list[str | Path] = (), out
     """Evaluate by nested leave-one-city-out cross-validation, choose the hyper-parameters on
     every city, fit the chosen model on every unit and write ``out``.  ``quick``: one grid
     point, no ablations and no learning curve (smoke tests).  ``jobs``: processes of the
-    searches (scikit-learn's ``n_jobs``)."""
+    searches (scikit-learn's ``n_jobs``).  The metrics record every training file
+    (``training_data``) and the command that reproduces them."""
     extras = [read_extra(p) for p in extra]  # the user's files first: their errors are the likelier
     data = training_data(corpus_units(units_csv), extras)
+    step = _Steps(4 if quick else 6)
     X = [compose(t, p) for t, p in zip(data.text, data.section_path)]
     y, groups = data.label.to_numpy(dtype=object), data.city.to_numpy(dtype=object)
     grid = cv.QUICK_GRID if quick else cv.GRID
 
-    outer = cv.nested_cv(X, y, groups, grid, jobs=jobs)
+    outer = step("nested cross-validation", cv.nested_cv, X, y, groups, grid, jobs=jobs)
     nested = cv.held_out(outer, X)
-    search = cv.select(X, y, groups, grid, jobs=jobs)
+    search = step("selection on every city", cv.select, X, y, groups, grid, jobs=jobs)
     model = search.best_estimator_
     context, alone = nested.rows("context"), nested.rows("alone")
     pred, proba = nested.pred[context], nested.proba[context]
@@ -125,7 +160,8 @@ def train(units_csv: str | Path = paths.UNITS, extra: list[str | Path] = (), out
         "project_version": __version__,
         "versions": package_versions(),
         "codebook_version": _codebook_version(),
-        "training_command": _command(units_csv, extra, quick),
+        "training_command": _command(units_csv, extra, quick, out),
+        "training_data": _training_data(units_csv, list(extra), extras, data),
         "training_units": int(len(data)),
         "cities": sorted(pd.unique(groups).tolist()),
         "evaluation": "leave-one-city-out (scikit-learn LeaveOneGroupOut over cities), pooled over the "
@@ -142,9 +178,9 @@ def train(units_csv: str | Path = paths.UNITS, extra: list[str | Path] = (), out
         "chosen_per_fold": {city: {k: s.best_params_[k] for k in searched}
                             for city, s in zip(cv.held_out_groups(outer, groups), outer["estimator"])},
         **transfer_scores(y, nested),
-        "ablations": {} if quick else ablations(model, X, y, groups, jobs),
-        "baselines": baseline_scores(data, y, groups),
-        "learning_curve": [] if quick else learning_rows(model, X, y, groups, nested, jobs),
+        "ablations": {} if quick else step("ablations", ablations, model, X, y, groups, jobs),
+        "baselines": step("baselines", baseline_scores, data, y, groups),
+        "learning_curve": [] if quick else step("learning curve", learning_rows, model, X, y, groups, nested, jobs),
         "errors": _errors(data, pred, proba),
         "label_counts": data.label.value_counts().reindex(codebook.codes(), fill_value=0).to_dict(),
     }
@@ -158,4 +194,6 @@ def train(units_csv: str | Path = paths.UNITS, extra: list[str | Path] = (), out
         write_csv(tmp / "loco_predictions.csv", predictions)
         write_text(tmp / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=1) + "\n")
         write_text(tmp / "MODEL_CARD.md", model_card(metrics))
+    step.bar.update()
+    step.bar.close()
     return metrics

@@ -1,7 +1,7 @@
 """Stage 6, evaluation: the views of a study's gold-labelled units side by side.
 
 Runs after the labels and topics stages, on the units whose label is a human one
-(``label_source`` "gold"), when the classifier's leave-one-group-out predictions
+(``label_source`` "human"), when the classifier's leave-one-group-out predictions
 (``models/loco_predictions.csv``, written by ``python -m research train``) cover them; else it
 is skipped with the reason.  Three views of each unit's area:
 
@@ -98,7 +98,7 @@ def _correlation(views: dict[str, np.ndarray], groups) -> pd.DataFrame:
 def evaluation_stage(labels: pd.DataFrame, models: Path, topics: Path, tables: Path) -> dict:
     """Write the evaluation tables (module docstring) for ``labels`` (with ``group``); return a
     summary, or ``{"skipped": reason}``."""
-    units = labels[labels.label_source == "gold"].reset_index(drop=True)
+    units = labels[labels.label_source == "human"].reset_index(drop=True)
     if units.empty:
         return {"skipped": "no unit has a human label"}
     classifier = classifier_view(units, models)

@@ -2,7 +2,7 @@
 
 Every unit gets the classifier's labels and probabilities (:func:`research.classify.label.label_units`);
 a unit whose ``unit_id`` has a human label (the project's gold annotations, or a user's labels)
-keeps it as its ``label`` (``label_source`` "gold"), every other unit takes the classifier's
+keeps it as its ``label`` (``label_source`` "human"), every other unit takes the classifier's
 (``label_source`` "classifier").  Units are read in chunks and labelled through
 :func:`research.parallel.map_ordered`, so memory stays flat and ``--jobs``/``--dask`` apply.
 """
@@ -19,17 +19,23 @@ from research.errors import ResearchError
 from research.parallel import map_ordered
 
 CHUNK = 2000
+#: ``label_source`` of a unit whose label a person gave.
+HUMAN = "human"
+#: Columns a human-label file may carry beside ``unit_id, label`` (gold.csv's, and those of the
+#: adjudication sheet ``validate agreement`` writes).
+LABEL_EXTRA = ("secondary_label", "note", "doc_id", "section_path", "text", "coded", "status")
 UNIT_DTYPES = {"doc_id": str, "unit_id": str, "text": str, "section_path": str}
 
 
 def read_human_labels(path: Path | None) -> dict[str, str]:
-    """unit_id -> label from an annotation file (``research/annotations/gold.csv`` form); an
-    empty mapping when ``path`` is None."""
+    """unit_id -> label from an annotation file (``unit_id, label``; the other columns of
+    ``research/annotations/gold.csv`` or of an adjudication sheet allowed); an empty mapping
+    when ``path`` is None."""
     if path is None:
         return {}
     from research.annotations.check import read_annotations
 
-    labels = read_annotations(path)
+    labels = read_annotations(path, ["unit_id", "label"], extra_ok=LABEL_EXTRA)
     return dict(zip(labels.unit_id, labels.label))
 
 
@@ -43,7 +49,7 @@ def label_chunk(units: pd.DataFrame, human: dict[str, str], model_path=None) -> 
     has_human = given.notna().to_numpy()
     out = units[["doc_id", "unit_id", "part", "n_chars"]].reset_index(drop=True)
     out["label"] = np.where(has_human, given.to_numpy(), predicted.label.to_numpy())
-    out["label_source"] = np.where(has_human, "gold", "classifier")
+    out["label_source"] = np.where(has_human, HUMAN, "classifier")
     out["classifier_label"] = predicted.label.to_numpy()
     return pd.concat([out, predicted.drop(columns=["label", "second_label"])], axis=1)
 
@@ -56,14 +62,16 @@ def _label_job(job, model_path=None) -> pd.DataFrame:
 def labels_stage(units_csv: Path, out: Path, human_labels: Path | None = None, model_path=None,
                  jobs: int = 1, client=None, chunk: int = CHUNK) -> dict:
     """Write ``out`` (labels.csv) for the units of ``units_csv``; return the number of units per
-    label source.  Chunks of ``chunk`` units run in ``jobs`` processes or on ``client``."""
+    label source and the number of human labels given (``given``; those naming no unit of
+    the study are ``unmatched``, a few listed in ``unmatched_ids``).  Chunks of ``chunk``
+    units run in ``jobs`` processes or on ``client``."""
     from research.classify.model_io import cached_model
 
     if not Path(units_csv).exists():
         raise ResearchError(f"{units_csv}: no such file (the corpus stage writes it)")
     human = read_human_labels(human_labels)
     cached_model(model_path)  # a bad model fails here, before any work; forked workers share it
-    counts = {"gold": 0, "classifier": 0}
+    counts = {HUMAN: 0, "classifier": 0}
     reader = pd.read_csv(units_csv, dtype=UNIT_DTYPES, keep_default_na=False, chunksize=chunk)
     work = ((frame, {u: human[u] for u in frame.unit_id if u in human}) for frame in reader)
     label = functools.partial(_label_job, model_path=model_path)
@@ -72,7 +80,9 @@ def labels_stage(units_csv: Path, out: Path, human_labels: Path | None = None, m
             frame.to_csv(handle, index=False, header=i == 0, lineterminator="\n")
             for source, n in frame.label_source.value_counts().items():
                 counts[source] += int(n)
-    return counts
+    seen = set(pd.read_csv(units_csv, dtype=UNIT_DTYPES, keep_default_na=False, usecols=["unit_id"]).unit_id)
+    unmatched = sorted(set(human) - seen)
+    return {**counts, "given": len(human), "unmatched": len(unmatched), "unmatched_ids": unmatched[:5]}
 
 
 def load_labels(path: Path) -> pd.DataFrame:

@@ -83,6 +83,28 @@ def _effects(summary: dict, figs: Path, tabs: Path) -> list[str]:
     return parts + [_table(tabs / "effects.csv", "tables/effects.csv")]
 
 
+def _validation(folder: Path) -> list[str]:
+    """The study's own validation (``validation/``, written by ``python -m research validate``):
+    coders' agreement, accuracy with intervals, corrected beside uncorrected shares."""
+    import json
+
+    if not (folder / "evaluation.json").exists() and not (folder / "agreement.csv").exists():
+        return []
+    parts = ["<h2>Validation on this collection</h2>"]
+    if (folder / "evaluation.json").exists():
+        e = json.loads((folder / "evaluation.json").read_text(encoding="utf-8"))
+        parts.append(f"<p>{e['units_validated']} of {e['units_in_study']} units drawn at random (stratified, "
+                     f"{e['strata']} strata) and coded by people; estimates weighted by the inverse inclusion "
+                     f"probabilities, 95% intervals from {e['n_draws']:,} resamples of the sample within strata. "
+                     f"Shares corrected by the <code>{html.escape(e['method'])}</code> method.</p>")
+    return parts + [_table(folder / "agreement.csv", "Agreement between the coders (Cohen's kappa per pair, "
+                                                     "Krippendorff's alpha, nominal), 95% bootstrap intervals"),
+                    _table(folder / "accuracy.csv", "The classifier against the adjudicated sample"),
+                    _table(folder / "per_code.csv", "Precision and recall per code (weighted)"),
+                    _table(folder / "corrected_shares.csv", "Corrected shares beside uncorrected (labels counted, "
+                                                            "probabilities averaged)")]
+
+
 def write_page(study: Path, summary: dict) -> Path:
     """Write ``study/report.html`` from the study's figures and tables."""
     figs, tabs, by = study / "figures", study / "tables", summary["by"]
@@ -90,8 +112,8 @@ def write_page(study: Path, summary: dict) -> Path:
     sources = summary["label_sources"]
     parts = [f"<h1>Study of {summary['documents']} documents by {html.escape(by)}</h1>",
              f"<p>{summary['units']} paragraph units in {len(groups)} groups: "
-             f"{html.escape(', '.join(map(str, groups)))}. Labels: {sources.get('gold', 0)} units from gold "
-             f"annotations, {sources.get('classifier', 0)} by the shipped classifier. Metadata "
+             f"{html.escape(', '.join(map(str, groups)))}. Labels: {sources.get('human', 0)} units with a human "
+             f"label, {sources.get('classifier', 0)} by the classifier. Metadata "
              f"{summary['metadata']} (<code>metadata.csv</code>).</p>"]
     if summary.get("skipped"):
         parts.append("<p class=note>Skipped: " + html.escape("; ".join(summary["skipped"])) + "</p>")
@@ -120,6 +142,7 @@ def write_page(study: Path, summary: dict) -> Path:
               _figure(figs / "topic_words_seeded.png", "Top words per topic (seeded LDA)"),
               "<h2>Labels</h2>", _table(tabs / "label_sources.csv"),
               *_evaluation(summary, figs, tabs),
+              *_validation(study / "validation"),
               "<h2>Notebooks</h2>",
               "<p>" + html.escape(", ".join(summary.get("notebooks", [])) or "none executed") + " in "
               "<code>notebooks/</code>" + "".join(f"; {html.escape(k)} not run: {html.escape(v)}"

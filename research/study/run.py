@@ -63,8 +63,10 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
               notebooks: bool = True, langs=("en", "zh"), echo=print, effects: str | None = None) -> dict:
     """Run every stage on ``inputs`` (files and folders) into ``out``; return the summary.
     ``human_labels``: an annotation file whose labels replace the classifier's for its units;
-    ``models``: where the classifier's evaluation (``loco_predictions.csv``) is read;
-    ``effects``: a one-sided formula of metadata columns for the effects stage."""
+    ``model``: a model file or a folder ``train --out`` wrote (default: the shipped model);
+    ``models``: where the classifier's evaluation (``loco_predictions.csv``) is read (the
+    ``model`` folder when one is given); ``effects``: a one-sided formula of metadata columns
+    for the effects stage."""
     from research.corpus.stage import corpus_stage
     from research.parallel import cluster
     from research.study.emphasis import emphasis_stage, with_groups
@@ -82,6 +84,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
         from research.study.effects import formula_variables
 
         formula_variables(effects, set(META_COLUMNS) | {k for _, _, _, row in planned for k in row})
+    models = Path(model) if model and Path(model).is_dir() else models
     clock, out = _Clock(), Path(out)
     with atomic_dir(out) as tmp, cluster(dask, jobs) as client:
         corpus = clock("corpus", corpus_stage, [(p, d, c) for p, d, c, _ in planned], tmp / "corpus",
@@ -97,7 +100,12 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
 
         counts = clock("labels", labels_stage, corpus.units, tmp / "labels.csv", human_labels, model,
                        jobs=jobs, client=client, chunk=chunk_size(corpus.n_units, jobs))
-        echo(f"labels: {counts['gold']} human, {counts['classifier']} classifier ({clock.seconds['labels']:.1f} s)")
+        human = {k: counts.pop(k) for k in ("given", "unmatched", "unmatched_ids")}
+        echo(f"labels: {counts['human']} human, {counts['classifier']} classifier ({clock.seconds['labels']:.1f} s); "
+             f"{counts['human']} of {human['given']} human labels given used")
+        if human["unmatched"]:
+            echo(f"warning: {human['unmatched']} human label(s) name no unit of the study, e.g. "
+                 f"{', '.join(human['unmatched_ids'])}")
         labels = with_groups(load_labels(tmp / "labels.csv"), metadata, by)
 
         topics = clock("topics", topics_stage, corpus.units, labels, metadata, by, tmp / "topics", k=topics_k,
@@ -113,7 +121,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
              + (f"; evaluation skipped: {evaluation['skipped']}" if "skipped" in evaluation else ""))
 
         summary = {"inputs": [_shown(i) for i in inputs], "by": by, "documents": corpus.documents,
-                   "units": corpus.n_units, "skipped": corpus.skipped, "label_sources": counts,
+                   "units": corpus.n_units, "skipped": corpus.skipped, "label_sources": counts, "human_labels": human,
                    "groups": sorted(labels.group.unique().tolist()),
                    "metadata": "given" if meta else "inferred", "topics": topics,
                    "independence": {k: _rounded(v) for k, v in test.items() if k != "residuals"},
