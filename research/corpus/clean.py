@@ -26,6 +26,7 @@ from research.corpus.body import drop_furniture, drop_inside_body, find_body
 from research.corpus.characters import fold_whitespace, normalize_punctuation, to_simplified, traditional_share
 from research.corpus.cleaning_report import CleaningReport
 from research.corpus.contents import drop_contents
+from research.corpus.evidence import body_start, title_line
 from research.corpus.inline_rules import count_damage, split_repeated_title, strip_html, strip_inline, strip_pinyin
 
 #: Share of Chinese characters OpenCC changes above which a capture is traditional script.
@@ -40,11 +41,13 @@ def clean_text(raw: str) -> tuple[str, CleaningReport]:
     lines = fold_whitespace(text)
     strip_pinyin(lines, text, report)
     lines = _simplified(lines, report)  # lines keep their numbers through every step so far
+    report.lines = list(lines)
     keep = [True] * len(lines)
     drop_contents(lines, keep, report)
     start, end = find_body(lines, keep)
     report.body = (start + 1, end + 1)
-    drop_furniture(lines, keep, start, end, report)
+    title = title_line(lines, body_start(lines))
+    drop_furniture(lines, keep, start, end, report, title.value if title else "")
     drop_inside_body(lines, keep, start, end, report)
     text = split_repeated_title(strip_inline(lines, keep, report))
     count_damage(text, report)  # damaged spans are kept, and counted

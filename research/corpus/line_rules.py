@@ -86,9 +86,22 @@ def is_spam(line: str, min_terms: int = 1) -> bool:
     return bool(SPAM_LINE.search(line)) and spam_terms(line) >= min_terms and not CLAUSE_END.search(line)
 
 
+def is_front_matter(line: str, nxt: str, previous: str) -> bool:
+    """A line that addresses, signs, dates or numbers the document (kept around the body): a
+    date only below an issuing body or as a speech's date line, never in a list of links."""
+    from research.corpus.front_matter import DATE_ONLY, is_issuer, line_kind
+
+    kind = line_kind(line, previous, nxt)
+    if kind == "date":
+        return not DATE_ONLY.match(line) or is_issuer(previous)
+    return bool(kind)
+
+
 def furniture_rule(line: str, nxt: str, previous: str) -> str:
     """Why a line outside the body is page furniture ("" when it is not); ``nxt`` and
     ``previous`` are the nearest non-empty lines around it."""
+    from research.corpus.evidence import is_menu_row
+
     body = line.lstrip("\t")
     if is_heading(body) or is_table_line(line):
         return ""
@@ -96,6 +109,10 @@ def furniture_rule(line: str, nxt: str, previous: str) -> str:
         return "spam_lines"
     if FURNITURE_LINE.search(body) and len(body) < 120:
         return "furniture_lines"
+    if is_menu_row(body):
+        return "menu_row"
+    if is_front_matter(body, nxt.lstrip("\t"), previous.lstrip("\t")):
+        return ""
     if DATE_LINE.match(body):
         return "related_links"
     if DATE_LINE.match(nxt.lstrip("\t")) and not LINE_PUNCT.search(body):
