@@ -235,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced when the study succeeds)")
     study.add_argument("--meta", metavar="META.csv",
                        help="metadata: columns file, city, province, year, type (doc_id, city_zh optional)")
-    study.add_argument("--by", choices=["city", "province", "year", "type"], default="city",
+    study.add_argument("--by", choices=["city", "province", "year", "type", "level", "place"], default="city",
                        help="group documents by this metadata column (default city)")
     study.add_argument("--labels", metavar="LABELS.csv", default=str(paths.GOLD),
                        help="human labels (gold.csv columns: unit_id, label, ...), used for every unit "

@@ -22,7 +22,9 @@ from research.errors import InputError
 COLUMNS = ["file", "city", "province", "year", "type"]
 OPTIONAL = ["doc_id", "city_zh"]
 ALIASES = {"city_pinyin": "city", "doc_type": "type", "issued": "year"}
-GROUPINGS = ("city", "province", "year", "type")
+GROUPINGS = ("city", "province", "year", "type", "level", "place")
+#: A group holding more than this share of at least MIN_DOCS documents is warned about.
+MOST, MIN_DOCS = 0.5, 3
 
 
 def read_meta(path: str | Path) -> pd.DataFrame:
@@ -98,4 +100,29 @@ def match_documents(meta: pd.DataFrame, documents: list[Path], meta_path: Path) 
     if unlisted:
         raise InputError(f"{meta_path}: no row for {unlisted[0]}"
                          + (f" (and {len(unlisted) - 1} more)" if len(unlisted) > 1 else ""))
+    return out
+
+
+def metadata_warnings(metadata: pd.DataFrame, by: str) -> list[str]:
+    """What a reader of the study must know about its metadata: a field unknown for some
+    documents (a national document has no place, city or province; a provincial one no city),
+    or one group holding most of the collection."""
+    out = []
+    level = metadata.get("level", pd.Series("", index=metadata.index))
+    for field in ("level", "place", "city", "province", "year", "type"):
+        if field not in metadata:
+            continue
+        expected = ~level.isin(["national"]) if field in ("place", "city", "province") else True
+        if field == "city":
+            expected = expected & ~level.isin(["provincial"])
+        unknown = metadata[(metadata[field].isin([UNKNOWN, ""])) & expected]
+        if len(unknown):
+            names = ", ".join(Path(f).name for f in unknown.file[:3]) + (" ..." if len(unknown) > 3 else "")
+            out.append(f"{field} unknown for {len(unknown)} of {len(metadata)} documents ({names}); "
+                       f"correct metadata.csv and pass it back with --meta")
+    if by in metadata and len(metadata) >= MIN_DOCS:
+        group, n = metadata[by].value_counts().index[0], int(metadata[by].value_counts().iloc[0])
+        if n / len(metadata) > MOST:
+            out.append(f"{n} of {len(metadata)} documents are in one {by} group ({group!r}); "
+                       f"comparisons between groups rest on the others")
     return out

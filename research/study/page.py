@@ -76,6 +76,9 @@ def write_page(study: Path, summary: dict) -> Path:
              f"{html.escape(', '.join(map(str, groups)))}. Labels: {sources.get('gold', 0)} units from gold "
              f"annotations, {sources.get('classifier', 0)} by the shipped classifier. Metadata "
              f"{summary['metadata']} (<code>metadata.csv</code>).</p>"]
+    if summary.get("metadata_warnings"):  # unknown fields, or one group holding most documents
+        parts.append("<p class=note><b>Metadata:</b> " + html.escape("; ".join(summary["metadata_warnings"]))
+                     + ". Each field's source and confidence are in <code>metadata.csv</code>.</p>")
     if summary.get("skipped"):
         parts.append("<p class=note>Skipped: " + html.escape("; ".join(summary["skipped"])) + "</p>")
     parts += ["<h2>Documents</h2>", _table(tabs / "documents.csv"),
