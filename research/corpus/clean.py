@@ -33,10 +33,13 @@ from research.corpus.inline_rules import count_damage, split_repeated_title, str
 TRADITIONAL_SHARE = 0.05
 
 
-def clean_text(raw: str) -> tuple[str, CleaningReport]:
+def clean_text(raw: str, removed: list[tuple[int, str, str]] = ()) -> tuple[str, CleaningReport]:
     """Clean one captured document; return the text (one paragraph a line) and the report,
-    which lists every removed span (``report.dropped``)."""
+    which lists every removed span (``report.dropped``), starting with what the reader removed
+    (``removed``: line, rule, text; a PDF's page headers, footers and numbers)."""
     report = CleaningReport(chars_in=len(raw), lines_in=raw.count("\n") + 1)
+    for line, rule, text in removed:
+        report.drop(rule, line, text)
     text = strip_html(raw.replace("\r\n", "\n").replace("\r", "\n"), report)
     lines = fold_whitespace(text)
     strip_pinyin(lines, text, report)

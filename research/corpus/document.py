@@ -14,7 +14,7 @@ from pathlib import Path
 
 from research.corpus.clean import clean_text
 from research.corpus.metadata import infer_metadata
-from research.corpus.reader import read_document
+from research.corpus.reader import read_source
 from research.corpus.segment import Segmented, normalized, segment
 from research.errors import InputError
 
@@ -23,7 +23,8 @@ def process_document(path: str | Path, doc_id: str) -> tuple[Segmented, dict]:
     """Read, clean and segment one document; return it and its cleaning report (a dict whose
     ``"dropped"`` entry lists every removed span as rows of ``dropped.csv``, ``"lines"`` the raw
     lines the metadata is read from and ``"fingerprint"`` its normalised text's digest)."""
-    text, report = clean_text(read_document(path))
+    raw, removed = read_source(path)
+    text, report = clean_text(raw, removed)
     doc = segment(text, doc_id)
     if not doc.units:
         raise InputError(f"{path}: no paragraph of body text found after cleaning")

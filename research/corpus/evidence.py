@@ -99,6 +99,8 @@ def meta_lines(lines: list[str]) -> dict[str, Evidence]:
                 found.setdefault("issuer", Evidence(value.split()[0], f"{label}_line", 0.9))
             elif label == "来源" and value:
                 found.setdefault("source", Evidence(value.split()[0], "来源_line", 0.6))
+                if year_of(line):  # "2021-11-19 10:05 来源：新华社": the date it was published
+                    found.setdefault("year_published", Evidence(year_of(line), "来源_line_date", 0.7))
     return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from research.corpus.line_rules import TITLE_WORDS
 from research.text.patterns import CJK, CLAUSE_ZH, HEADING_START, NUMERALS, SENTENCE_END_ZH
 
 _NUM = rf"[\d{NUMERALS}]"
@@ -44,11 +45,12 @@ def is_date_line(line: str) -> bool:
 
 def is_issuer(line: str) -> bool:
     """A short line that can name an issuing body: a place or national organ at its start, no
-    punctuation, no 关于 (a document title names a body too, but says what it is about)."""
+    punctuation, no 关于 and no word naming a kind of document (a title names a body too)."""
     from research.corpus.places import find_place
 
     line = line.strip()
-    if not line or len(line) > 40 or _PUNCT.search(line) or "关于" in line or HEADING_START.match(line):
+    if (not line or len(line) > 40 or _PUNCT.search(line) or "关于" in line or HEADING_START.match(line)
+            or TITLE_WORDS.search(line)):
         return False
     return bool(NATIONAL.match(line) or find_place(line))
 

@@ -36,6 +36,10 @@ LINE_PUNCT = re.compile(f"[{SENTENCE_END}{CLAUSE.replace('、', '')}]")
 #: A sentence or clause end (。 ；): a line with one is text, whatever spam words it holds.
 CLAUSE_END = re.compile("[。；]")
 
+#: A page control: a short label, a colon, then only short options ("【字体：大 中 小】",
+#: "分享到： 微信 微博").
+PAGE_CONTROLS = re.compile(r"^[【\[]?[^：:。，]{1,6}[：:](?:\s*[^\s：:。，]{1,3})+\s*[】\]]?$")
+
 #: Words that make a short line the title of a document.
 TITLE_WORDS = re.compile(r"规划|报告|意见|方案|通知|办法|纲要|计划|决定|实施细则")
 
@@ -100,7 +104,7 @@ def is_front_matter(line: str, nxt: str, previous: str) -> bool:
 def furniture_rule(line: str, nxt: str, previous: str) -> str:
     """Why a line outside the body is page furniture ("" when it is not); ``nxt`` and
     ``previous`` are the nearest non-empty lines around it."""
-    from research.corpus.evidence import is_menu_row
+    from research.corpus.evidence import META_LABEL, is_menu_row
 
     body = line.lstrip("\t")
     if is_heading(body) or is_table_line(line):
@@ -111,6 +115,10 @@ def furniture_rule(line: str, nxt: str, previous: str) -> str:
         return "furniture_lines"
     if is_menu_row(body):
         return "menu_row"
+    if META_LABEL.search(body) and not CLAUSE_END.search(body) and len(body) < 120:
+        return "page_metadata"  # "发文机关：…", "2021-11-19 10:05 来源：新华社"
+    if PAGE_CONTROLS.match(body):
+        return "page_controls"
     if is_front_matter(body, nxt.lstrip("\t"), previous.lstrip("\t")):
         return ""
     if DATE_LINE.match(body):

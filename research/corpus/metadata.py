@@ -124,6 +124,8 @@ def infer_metadata(path: Path, lines: list[str], doc_id: str) -> dict:
     issued = ev.ISSUING.match(title_text)
     kind = document_type(issued.group(2) if issued else title_text)
     type_source, type_conf = ("title_line", 0.8) if kind else ("", 0.0)
+    if not kind and title:  # a title that names no kind of document: a transcript, an article
+        kind, type_source, type_conf = "other", "title_without_type_word", 0.4
     if news:
         kind, type_source, type_conf = "news", "dateline", 0.9
     elif not kind and "source" in found and re.search(r"社|报|网|台", found["source"].value):

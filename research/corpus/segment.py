@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from research.corpus.front_matter import front_matter_lines, is_notice
 from research.corpus.headings import RANKS, MARKER, Marker, marker_at, split_run_in_heading
-from research.corpus.tables import TABLE_CAPTION, Table, parse_table
+from research.corpus.tables import TABLE_CAPTION, Table, is_row, parse_rows, parse_table
 from research.text.patterns import BREAK_ZH, CLAUSE_ZH, FULL_STOP, SENTENCE_END_ZH, SMALL_NUMERALS
 
 PARTS = ("background", "goals", "tasks", "safeguards", "other", "front_matter")
@@ -243,9 +243,10 @@ class _Builder:
                                        item.strip()))
             self.doc.pieces.append(item)
 
-    def add_table(self, lines: list[str], i: int) -> int:
-        """The table whose caption is ``lines[i]``; returns the index of the line after it."""
-        table, i = parse_table(lines, i)
+    def add_table(self, lines: list[str], i: int, rows: bool = False) -> int:
+        """The table whose caption is ``lines[i]`` (with ``rows``: whose first row is); returns
+        the index of the line after it."""
+        table, i = parse_rows(lines, i) if rows else parse_table(lines, i)
         table.section_path = " > ".join(self.path())
         self.doc.tables.append(table)
         body_cells = table.cells[:len(table.cells) - len(table.leftover)]
@@ -311,6 +312,8 @@ def segment(text: str, doc_id: str) -> Segmented:
         elif i in front:
             builder.add_front_matter(line)
             i += 1
+        elif is_row(lines[i]):
+            i = builder.add_table(lines, i, rows=True)
         elif TABLE_CAPTION.search(line) and not SENTENCE_PUNCT.search(line.replace("、", "")):
             i = builder.add_table(lines, i)
         else:
