@@ -246,11 +246,15 @@ class _Builder:
     def add_table(self, lines: list[str], i: int, rows: bool = False) -> int:
         """The table whose caption is ``lines[i]`` (with ``rows``: whose first row is); returns
         the index of the line after it."""
+        heading = None if rows else marker_at(lines[i].strip(), 0)
         table, i = parse_rows(lines, i) if rows else parse_table(lines, i)
+        if heading and heading.kind in RUN_IN_KINDS:  # "二、主要指标": a heading that captions a table
+            self.numbering.accept(heading)
+            self.push(RANKS[heading.kind], table.caption)
         table.section_path = " > ".join(self.path())
         self.doc.tables.append(table)
         body_cells = table.cells[:len(table.cells) - len(table.leftover)]
-        self.doc.pieces.extend([table.caption, *body_cells])
+        self.doc.pieces.extend([table.caption, *body_cells][1 if heading and heading.kind in RUN_IN_KINDS else 0:])
         if table.leftover:  # cells that fill no row stay as text
             self.add_paragraph(" ".join(table.leftover), run_in=False)
         return i
