@@ -29,6 +29,7 @@ EXPECTED = {
                             "国家医疗保障局办公室关于做好2023年医疗保障基金监管工作的通知"),
     "news_report.html": ("national", "", "", "", "2021", "news", "国务院办公厅印发意见 健全重特大疾病医疗保险和救助制度"),
     "briefing_transcript.txt": ("national", "", "", "", "2023", "other", "国家医疗保障局2023年第一季度新闻发布会文字实录"),
+    "statistics_bulletin.html": ("national", "", "", "", "2023", "statistics", "2022年全国医疗保障事业发展统计快报"),
     "plan.docx": ("city", "嘉兴", "嘉兴", "浙江", "2022", "plan", "嘉兴市医疗保障事业发展“十四五”规划"),
     "notice.pdf": ("city", "南通", "南通", "江苏", "2022", "measures", "南通市医疗保障局关于印发长期护理保险服务管理办法的通知"),
 }
@@ -45,6 +46,7 @@ FRONT = {
                             "国家医疗保障局办公室", "2023年4月6日"],
     "news_report.html": [],
     "briefing_transcript.txt": ["主持人：", "国家医疗保障局副局长李明：", "主持人：", "记者：", "国家医疗保障局副局长李明："],
+    "statistics_bulletin.html": [],
     "plan.docx": ["嘉兴市医疗保障局", "2022年1月20日"],
     "notice.pdf": ["各县（市、区）医疗保障局：", "现将《南通市长期护理保险服务管理办法》印发给你们，请认真贯彻执行。",
                    "南通市医疗保障局", "2022年9月1日"],
@@ -87,6 +89,12 @@ DROPPED = {
                                                   "大学生就业服务月开幕")],
         ("after_body:non_chinese_lines", "Copyright 2021 News Portal. All Rights Reserved.")],
     "briefing_transcript.txt": [("before_body:furniture_lines", "发布时间：2023-04-20")],
+    "statistics_bulletin.html": [  # a GB2312 page; its title is short and has no punctuation, and stays
+        *[("before_body:menu_lines", w) for w in ("医疗保障信息网", "栏目导航", "机构概况", "政策法规", "统计数据", "办事指南")],
+        ("before_body:furniture_lines", "首页 >> 统计数据"),
+        ("before_body:furniture_lines", "来源：国家医疗保障局 发布时间：2023-03-09 字号：大 中 小"),
+        ("after_body:menu_lines", "关于我们 | 网站声明 | 联系方式"),
+        ("after_body:menu_lines", "本网站由医疗保障信息中心维护")],
     "plan.docx": [],
     "notice.pdf": [("page_header", PDF_HEADER), ("page_number", "- 1 -"), ("page_header", PDF_HEADER),
                    ("page_number", "- 2 -")],
@@ -114,7 +122,7 @@ def test_metadata_read_from_structure(documents, name):
 
 def test_national_documents_have_no_place(documents):
     national = [d.inferred for d in documents.values() if d.inferred["level"] == "national"]
-    assert len(national) == 3
+    assert len(national) == 4
     assert all(not row["place"] and not row["city"] and not row["province"] for row in national)
 
 
@@ -240,3 +248,14 @@ def test_given_metadata_overrides_inferred():
     row = frame.iloc[0]
     assert (row.city, row.year, row.place, row.year_source, row.year_confidence) == ("Nanjing", "2021", "南京",
                                                                                      "meta", "1.0")
+
+
+def test_readme_quotes_these_documents_and_the_seeds_units(units):
+    """The README's figures for this issue: the test documents all right, the seeds' units."""
+    readme = re.sub(r"\s+", " ", (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8"))
+    assert f"all {len(EXPECTED)} documents get level, place, city, province, year and type right" in readme
+    counts = units.groupby("doc_id").size()
+    front = int((units.part == FRONT_MATTER).sum())
+    quoted = (f"Units: Binzhou {counts['binzhou']}, Jinan {counts['jinan']}, Lishui {counts['lishui']}, "
+              f"Panjin {counts['panjin']}, Wuhan {counts['wuhan']}; {len(units)} in all, {front} of them front matter")
+    assert quoted in readme

@@ -4,6 +4,7 @@ one-line errors on bad input."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -13,7 +14,7 @@ from research import paths
 from research.cli import main
 from research.corpus.clean import clean_text
 from research.corpus.reader import read_document
-from research.corpus.metadata import infer_city
+from research.corpus.metadata import infer_metadata
 from research.study.metadata import read_meta
 
 NEW_CITY = "青岛"
@@ -145,9 +146,12 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, make):
 
 
 def test_city_inference_reads_title_and_issuing_body():
-    assert infer_city(["青岛市医疗保障“十四五”规划"], "") == "青岛"
-    assert infer_city([], "成立盘锦市医疗保障局。盘锦市的工作与盘锦市。") == "盘锦"
-    assert infer_city(["关于全市基本医疗保险工作情况的报告"], "全市、我市") == "unknown"
+    def city(*lines):
+        return infer_metadata(Path("x.txt"), list(lines), "x")["city"]
+
+    assert city("青岛市医疗保障“十四五”规划", "一、总体要求") == "青岛"
+    assert city("关于全市基本医疗保险工作情况的报告", "成立盘锦市医疗保障局。盘锦市的工作与盘锦市。") == "盘锦"
+    assert city("关于全市基本医疗保险工作情况的报告", "全市、我市的工作。") == "unknown"
 
 
 def test_inferred_metadata_matches_the_manifest_where_the_text_names_it(tmp_path):

@@ -54,6 +54,8 @@ def _issuer(lines: list[str], found: dict, title: str, text: str) -> tuple[str, 
         candidates.append((body, "signature", 0.9))
     if "issuer" in found:
         candidates.append((found["issuer"].value, found["issuer"].source, 0.9))
+    if "source" in found:  # "来源：国家医疗保障局" (a news agency names no place: it is skipped)
+        candidates.append((found["source"].value, found["source"].source, 0.6))
     candidates.append(((issued.group(2) if issued else title), "title_place", 0.85))
     for name, source, confidence in candidates:
         if ev.is_national(name):
