@@ -79,7 +79,9 @@ def test_study_labels_record_their_source(study):
     labels = pd.read_csv(study / "labels.csv", dtype={"unit_id": str})
     units = pd.read_csv(study / "corpus" / "units.csv", dtype={"unit_id": str})
     assert list(labels.unit_id) == list(units.unit_id)
-    assert set(labels.label_source) <= {"gold", "classifier"}
+    assert set(labels.label_source) <= {"gold", "classifier", "structure"}
+    front = labels[labels.part == "front_matter"]  # Binzhou's forwarding notice
+    assert len(front) and (front.label_source == "structure").all() and (front.label == "other").all()
     probs = labels.filter(like="p_")
     assert probs.shape[1] == 8 and (probs.sum(axis=1) - 1).abs().lt(1e-3).all()
     classified = labels[labels.label_source == "classifier"]
@@ -222,11 +224,15 @@ def test_gold_is_used_where_a_unit_has_it_and_the_classifier_elsewhere(corpus_di
     part.to_csv(tmp_path / "half.csv", index=False)
     counts = labels_stage(corpus_dir / "units.csv", tmp_path / "labels.csv", tmp_path / "half.csv", chunk=100)
     labels = load_labels(tmp_path / "labels.csv")
-    assert counts == {"gold": len(part), "classifier": len(labels) - len(part)}
-    merged = labels.merge(part[["unit_id", "label"]], on="unit_id", suffixes=("", "_gold"))
+    front = labels.part == "front_matter"  # labelled by structure, a gold label or not
+    given = labels.unit_id.isin(part.unit_id) & ~front
+    assert front.sum() == 3
+    assert counts == {"gold": given.sum(), "classifier": (~given & ~front).sum(), "structure": front.sum()}
+    merged = labels[~front].merge(part[["unit_id", "label"]], on="unit_id", suffixes=("", "_gold"))
     assert (merged.label == merged.label_gold).all() and (merged.label_source == "gold").all()
-    rest = labels[~labels.unit_id.isin(part.unit_id)]
+    rest = labels[~labels.unit_id.isin(part.unit_id) & ~front]
     assert (rest.label_source == "classifier").all() and (rest.label == rest.classifier_label).all()
+    assert (labels[front].label_source == "structure").all() and (labels[front].label == "other").all()
 
 
 def test_dask_runs_the_per_document_stages_with_the_same_result(study, collection, tmp_path):
