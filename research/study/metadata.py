@@ -104,25 +104,27 @@ def match_documents(meta: pd.DataFrame, documents: list[Path], meta_path: Path) 
 
 
 def metadata_warnings(metadata: pd.DataFrame, by: str) -> list[str]:
-    """What a reader of the study must know about its metadata: a field unknown for some
-    documents (a national document has no place, city or province; a provincial one no city),
-    or one group holding most of the collection."""
-    out = []
-    level = metadata.get("level", pd.Series("", index=metadata.index))
+    """What a reader of the study must know about its metadata, one line each: the fields unknown
+    for some documents (a national document has no place, city or province, a provincial one no
+    city), and one group holding most of the collection."""
+    out, missing, files = [], [], []
+    level = metadata["level"] if "level" in metadata else pd.Series("", index=metadata.index)
     for field in ("level", "place", "city", "province", "year", "type"):
         if field not in metadata:
             continue
-        expected = ~level.isin(["national"]) if field in ("place", "city", "province") else True
-        if field == "city":
-            expected = expected & ~level.isin(["provincial"])
-        unknown = metadata[(metadata[field].isin([UNKNOWN, ""])) & expected]
+        expected = ~level.isin(["national"] if field != "city" else ["national", "provincial"])
+        unknown = metadata[metadata[field].isin([UNKNOWN, ""]) & (expected if field in ("place", "city", "province")
+                                                                 else True)]
         if len(unknown):
-            names = ", ".join(Path(f).name for f in unknown.file[:3]) + (" ..." if len(unknown) > 3 else "")
-            out.append(f"{field} unknown for {len(unknown)} of {len(metadata)} documents ({names}); "
-                       f"correct metadata.csv and pass it back with --meta")
+            missing.append(f"{field} for {len(unknown)}")
+            files += [Path(f).name for f in unknown.file if Path(f).name not in files]
+    if missing:
+        out.append(f"metadata unknown: {', '.join(missing)} of {len(metadata)} documents "
+                   f"({', '.join(files[:4])}{' ...' if len(files) > 4 else ''}); "
+                   f"correct metadata.csv and pass it back with --meta")
     if by in metadata and len(metadata) >= MIN_DOCS:
-        group, n = metadata[by].value_counts().index[0], int(metadata[by].value_counts().iloc[0])
-        if n / len(metadata) > MOST:
-            out.append(f"{n} of {len(metadata)} documents are in one {by} group ({group!r}); "
+        counts = metadata[by].value_counts()
+        if counts.iloc[0] / len(metadata) > MOST:
+            out.append(f"{counts.iloc[0]} of {len(metadata)} documents are in one {by} group ({counts.index[0]!r}); "
                        f"comparisons between groups rest on the others")
     return out
