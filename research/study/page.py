@@ -74,7 +74,9 @@ def write_page(study: Path, summary: dict) -> Path:
     parts = [f"<h1>Study of {summary['documents']} documents by {html.escape(by)}</h1>",
              f"<p>{summary['units']} paragraph units in {len(groups)} groups: "
              f"{html.escape(', '.join(map(str, groups)))}. Labels: {sources.get('gold', 0)} units from gold "
-             f"annotations, {sources.get('classifier', 0)} by the shipped classifier. Metadata "
+             f"annotations, {sources.get('classifier', 0)} by the shipped classifier"
+             + (f", {sources['structure']} front-matter units as other by their structure" if sources.get("structure")
+                else "") + ". Metadata "
              f"{summary['metadata']} (<code>metadata.csv</code>).</p>"]
     if summary.get("metadata_warnings"):  # unknown fields, or one group holding most documents
         parts.append("<p class=note><b>Metadata:</b> " + html.escape("; ".join(summary["metadata_warnings"]))
