@@ -114,7 +114,8 @@ def _study(args) -> int:
                         fit_topics=not args.no_topics, notebooks=not args.no_notebooks)
     sources = summary["label_sources"]
     print(f"{summary['documents']} documents, {summary['units']} units ({sources['gold']} human labels, "
-          f"{sources['classifier']} classifier, {sources.get('structure', 0)} front matter) in {len(summary['groups'])} groups by {summary['by']}: "
+          f"{sources['classifier']} classifier, {sources.get('structure', 0)} front matter) "
+          f"in {len(summary['groups'])} groups by {summary['by']}: "
           f"{', '.join(map(str, summary['groups']))}")
     print(f"wrote {args.out}/: metadata.csv, corpus/, labels.csv, topics/, tables/, figures/, "
           f"{'' if args.no_notebooks else 'notebooks/, '}report.html, study.json")
