@@ -43,7 +43,7 @@ def _ethnic_tokens(names: list[str]) -> set[str]:
             for start in range(max(0, end - 5), end - 1):
                 seen.add(base[start:end])
         counts.update(seen)
-    return {token for token, n in counts.items() if n >= 2}
+    return {token for token, n in counts.items() if n >= 2 and not token.startswith("族")}
 
 
 def _short(full: str, kind: str, ethnic: set[str]) -> str:
@@ -51,14 +51,9 @@ def _short(full: str, kind: str, ethnic: set[str]) -> str:
     广西壮族自治区 -> 广西, 新疆维吾尔自治区 -> 新疆 (an autonomous region is named by its first two
     characters when more remain)."""
     base = _SUFFIX.sub("", full)
-    if "自治" in kind or kind in ("自治州", "自治县"):
-        changed = True
-        while changed:
-            changed = False
-            for token in sorted(ethnic, key=len, reverse=True):
-                if base.endswith(token) and len(base) - len(token) >= 2:
-                    base, changed = base[: -len(token)], True
-                    break
+    if "自治" in kind:  # the place ends where its first ethnic-group name starts
+        cut = next((p for p in range(2, len(base)) if any(base.startswith(t, p) for t in ethnic)), len(base))
+        base = base[:cut]
         if kind == "自治区" and len(base) > 3:
             base = base[:2]
     return base if len(base) >= 2 else full
