@@ -274,3 +274,19 @@ def test_seeds_metadata_without_meta():
                    "jinan": ("city", "济南", "山东", "", "plan")}
     for row in manifest.itertuples():  # where the manifest records the date, the year agrees
         assert not row.issued or rows[row.doc_id]["year"] == row.issued[:4]
+
+
+def test_places_come_from_the_division_codes():
+    from research.corpus.places import find_place, resolve
+
+    def fields(text):
+        place = find_place(text)
+        return place.name, place.level, place.province, place.city
+
+    assert fields("南京市人民政府办公厅") == ("南京", "city", "江苏", "南京")
+    assert fields("西乡县人民政府") == ("西乡县", "county", "陕西", "汉中")
+    assert fields("北京市医疗保障局") == ("北京", "provincial", "北京", "北京")
+    assert find_place("恩施土家族苗族自治州人民政府").name == "恩施"
+    assert find_place("广西壮族自治区卫生健康委员会").name == "广西"
+    assert resolve("鼓楼区", "福建省福州市").city == "福州" and resolve("鼓楼区", "江苏省南京市").city == "南京"
+    assert find_place("国务院办公厅") is None and find_place("各省、自治区、直辖市") is None
