@@ -121,7 +121,8 @@ def _study(args) -> int:
                         fit_topics=not args.no_topics, notebooks=not args.no_notebooks, effects=args.effects)
     sources = summary["label_sources"]
     print(f"{summary['documents']} documents, {summary['units']} units ({sources['human']} human labels, "
-          f"{sources['classifier']} classifier) in {len(summary['groups'])} groups by {summary['by']}: "
+          f"{sources['classifier']} classifier, {sources.get('structure', 0)} front matter) "
+          f"in {len(summary['groups'])} groups by {summary['by']}: "
           f"{', '.join(map(str, summary['groups']))}")
     print(f"wrote {args.out}/: metadata.csv, corpus/, labels.csv, topics/, tables/, figures/, "
           f"{'' if args.no_notebooks else 'notebooks/, '}report.html, study.json")
@@ -250,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced when the study succeeds)")
     study.add_argument("--meta", metavar="META.csv",
                        help="metadata: columns file, city, province, year, type (doc_id, city_zh optional)")
-    study.add_argument("--by", choices=["city", "province", "year", "type"], default="city",
+    study.add_argument("--by", choices=["city", "province", "year", "type", "level", "place"], default="city",
                        help="group documents by this metadata column (default city)")
     study.add_argument("--labels", metavar="LABELS.csv", default=str(paths.GOLD),
                        help="human labels (gold.csv columns: unit_id, label, ...), used for every unit "

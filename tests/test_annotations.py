@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from research import codebook, paths
-from research.annotations.check import SECOND_COLUMNS, check_units, load_gold, read_annotations
+from research.annotations.check import SECOND_COLUMNS, check_units, load_gold, policy_units, read_annotations
 from research.annotations.sample import second_pass_sample
 from research.annotations.silver import silver_label
 from research.errors import AnnotationError
@@ -48,7 +48,8 @@ def test_annotations_check_on_an_empty_workdir_fails_in_one_line_and_writes_noth
 
 def test_gold_is_joined_to_the_units_it_is_checked_against(units):
     gold = load_gold(units)
-    assert list(gold.unit_id) == list(units.unit_id)
+    assert list(gold.unit_id) == list(policy_units(units).unit_id)  # front matter is no gold unit
+    assert (units.part == "front_matter").sum() == 3
     assert set(gold.label) == set(CODES) and "text" in gold
     with pytest.raises(AnnotationError, match="is not in the corpus"):
         load_gold(units.iloc[:10])
@@ -57,13 +58,16 @@ def test_gold_is_joined_to_the_units_it_is_checked_against(units):
 def test_gold_covers_every_unit_once(units):
     gold = read_annotations(paths.GOLD)
     check_units(gold, units, paths.GOLD, complete=True)
-    assert len(gold) == len(units)
+    assert set(policy_units(units).unit_id) <= set(gold.unit_id) <= set(units.unit_id)
+    # labelled by reading before front matter was recognised; by structure now, also "other"
+    assert set(gold[~gold.unit_id.isin(policy_units(units).unit_id)].label) == {"other"}
     assert set(gold.label) == set(CODES)
 
 
 def test_second_pass_is_the_seeded_stratified_sample(units):
     second = read_annotations(paths.SECOND_PASS, SECOND_COLUMNS)
-    sample = second_pass_sample(units)
+    gold = read_annotations(paths.GOLD)
+    sample = second_pass_sample(units[units.unit_id.isin(gold.unit_id)])  # drawn from the annotated units
     assert list(second.unit_id) == list(sample.unit_id)
     for city, group in units.groupby("city"):
         assert sample.city.eq(city).sum() >= 0.4 * len(group)

@@ -273,7 +273,7 @@ def test_report_page_draws_chinese_with_its_own_font_and_no_system_font(tmp_path
     (study / "tables").mkdir(parents=True)
     units = pd.read_csv(paths.ROOT / "reports" / "corpus" / "units.csv", nrows=6, keep_default_na=False)
     units[["doc_id", "section_path", "text"]].to_csv(study / "tables" / "documents.csv", index=False)
-    summary = {"by": "city", "groups": ["Binzhou", "滨州"], "label_sources": {"gold": 6}, "documents": 1,
+    summary = {"by": "city", "groups": ["Binzhou", "滨州"], "label_sources": {"human": 6}, "documents": 1,
                "units": 6, "metadata": "inferred"}
     page = write_page(study, summary)
     result = open_page(page, tmp_path, "document.readyState === 'complete' && document.fonts.status === 'loaded'")

@@ -3,6 +3,7 @@ cluster, all giving the same rows, the removed spans and the units to check."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -20,18 +21,26 @@ def run_cli(*args):
 
 
 def test_classify_labels_every_format_the_same(tmp_path):
+    from research.classify.apply import classify
+
     files = write_all(tmp_path / "docs", excerpt())
-    out = tmp_path / "labels.csv"
-    result = run_cli("classify", tmp_path / "docs", "--out", out)
-    assert result.returncode == 0, result.stderr
-    rows = pd.read_csv(out)
-    labels = {name: list(rows[rows.document == str(path)].label) for name, path in files.items()}
+    labels = {}
+    for name, path in files.items():  # one at a time: together, copies of one text count once
+        assert classify([str(path)], out=str(tmp_path / f"{name}.csv"), stream=io.StringIO()) == 0
+        labels[name] = list(pd.read_csv(tmp_path / f"{name}.csv").label)
     reference = labels["utf8.txt"]
     assert len(reference) == 16
     for name, got in labels.items():
         assert got == reference, name
+    out = tmp_path / "labels.csv"
+    result = run_cli("classify", tmp_path / "docs", "--out", out)
+    assert result.returncode == 0, result.stderr
+    rows = pd.read_csv(out)
     assert {"unit_id", "order", "section_path", "text", "label", "second_label", "p_other"} <= set(rows.columns)
     assert "units" in result.stdout and "p-weighted" in result.stdout
+    same = [line for line in result.stderr.splitlines() if "the same text as" in line]
+    assert same and all(line.startswith("warning: ") for line in same)  # the text files decode to one text
+    assert rows.document.nunique() == len(files) - len(same)
 
 
 def test_classify_each_seed_and_suggest(tmp_path, units):
@@ -55,7 +64,9 @@ def test_classify_each_seed_and_suggest(tmp_path, units):
     suggestions["label"] = suggestions.suggested_label  # as if a person had confirmed each one
     suggestions.to_csv(suggest, index=False)
     extra = read_extra(suggest)
-    assert len(extra) == len(rows) and set(extra.label) <= set(codebook.codes())
+    policy = rows[rows.part != "front_matter"]  # front matter is labelled by structure, never suggested
+    assert len(extra) == len(policy) and set(extra.label) <= set(codebook.codes())
+    assert set(rows[rows.part == "front_matter"].label) == {"other"}
     dropped = pd.read_csv(out.with_name("seeds.dropped.csv"))
     assert {"document", "line", "rule", "text"} <= set(dropped.columns)
     assert dropped.groupby("document").size().size >= 4  # every capture but Jinan drops something

@@ -98,13 +98,18 @@ def test_panjin_is_simplified_with_damage_counted(corpus_dir):
 
 def test_every_unit_carries_its_context(units):
     assert units.unit_id.is_unique
-    assert set(units.part) <= {"background", "goals", "tasks", "safeguards", "other"}
+    assert set(units.part) <= {"background", "goals", "tasks", "safeguards", "other", "front_matter"}
     assert (units.n_chars == units.text.str.len()).all()
     wuhan = units[units.doc_id == "wuhan"]
     fund = wuhan[wuhan.text.str.startswith("完善多元筹资机制")]
     assert fund.section_path.item() == "第二章 健全多层次医疗保障制度体系 > 第三节 完善基本医疗保险筹资运行机制"
     assert fund.part.item() == "tasks"
-    assert set(units[units.doc_id == "binzhou"].part) == {"other", "background", "goals", "tasks", "safeguards"}
+    assert set(units[units.doc_id == "binzhou"].part) == {"other", "background", "goals", "tasks", "safeguards",
+                                                           "front_matter"}
+    # the seeds' front matter: the forwarding notice, the report's date line and its salutation
+    front = units[units.part == "front_matter"]
+    assert [(d, t[:8]) for d, t in zip(front.doc_id, front.text)] == [
+        ("binzhou", "各县（市、区）人"), ("panjin", "2020年9月2"), ("panjin", "主任、各位副主任")]
 
 
 def test_lead_sentence_items_are_their_own_units(units):
@@ -150,7 +155,7 @@ def test_the_stage_in_two_processes_writes_the_same_files(corpus_dir, tmp_path):
     result = corpus_stage(manifest_documents(paths.SEEDS), tmp_path / "c", jobs=2, root=paths.SEEDS)
     for name in CORPUS_FILES:
         assert (tmp_path / "c" / name).read_bytes() == (corpus_dir / name).read_bytes(), name
-    assert (result.documents, result.n_units, result.skipped) == (5, 305, [])
+    assert (result.documents, result.n_units, result.skipped) == (5, 306, [])
     assert result.cells == tmp_path / "c" / "table_cells.csv"
     cells = pd.read_csv(result.cells, dtype=str, keep_default_na=False)
     assert set(cells.doc_id) == {"jinan"} and len(cells) == 12 * 5  # its 12-row, 5-column table

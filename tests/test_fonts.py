@@ -99,7 +99,7 @@ def test_the_report_page_uses_the_embedded_font(tmp_path):
     (study / "tables").mkdir(parents=True)
     (study / "tables" / "documents.csv").write_text("doc_id,city,title\nd1,Binzhou,滨州市医疗保障规划\n",
                                                     encoding="utf-8")
-    summary = {"by": "city", "groups": ["Binzhou"], "label_sources": {"gold": 3}, "documents": 1, "units": 3,
+    summary = {"by": "city", "groups": ["Binzhou"], "label_sources": {"human": 3}, "documents": 1, "units": 3,
                "metadata": "inferred"}
     text = write_page(study, summary).read_text(encoding="utf-8")
     assert "@font-face" in text and "滨州市医疗保障规划" in text

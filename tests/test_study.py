@@ -4,6 +4,7 @@ one-line errors on bad input."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -13,7 +14,7 @@ from research import paths
 from research.cli import main
 from research.corpus.clean import clean_text
 from research.corpus.reader import read_document
-from research.corpus.metadata import infer_city
+from research.corpus.metadata import infer_metadata
 from research.study.metadata import read_meta
 
 NEW_CITY = "青岛"
@@ -78,7 +79,9 @@ def test_study_labels_record_their_source(study):
     labels = pd.read_csv(study / "labels.csv", dtype={"unit_id": str})
     units = pd.read_csv(study / "corpus" / "units.csv", dtype={"unit_id": str})
     assert list(labels.unit_id) == list(units.unit_id)
-    assert set(labels.label_source) <= {"human", "classifier"}
+    assert set(labels.label_source) <= {"human", "classifier", "structure"}
+    front = labels[labels.part == "front_matter"]  # Binzhou's forwarding notice
+    assert len(front) and (front.label_source == "structure").all() and (front.label == "other").all()
     probs = labels.filter(like="p_")
     assert probs.shape[1] == 8 and (probs.sum(axis=1) - 1).abs().lt(1e-3).all()
     classified = labels[labels.label_source == "classifier"]
@@ -145,9 +148,12 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, make):
 
 
 def test_city_inference_reads_title_and_issuing_body():
-    assert infer_city(["青岛市医疗保障“十四五”规划"], "") == "青岛"
-    assert infer_city([], "成立盘锦市医疗保障局。盘锦市的工作与盘锦市。") == "盘锦"
-    assert infer_city(["关于全市基本医疗保险工作情况的报告"], "全市、我市") == "unknown"
+    def city(*lines):
+        return infer_metadata(Path("x.txt"), list(lines), "x")["city"]
+
+    assert city("青岛市医疗保障“十四五”规划", "一、总体要求") == "青岛"
+    assert city("关于全市基本医疗保险工作情况的报告", "成立盘锦市医疗保障局。盘锦市的工作与盘锦市。") == "盘锦"
+    assert city("关于全市基本医疗保险工作情况的报告", "全市、我市的工作。") == "unknown"
 
 
 def test_inferred_metadata_matches_the_manifest_where_the_text_names_it(tmp_path):
@@ -218,12 +224,16 @@ def test_gold_is_used_where_a_unit_has_it_and_the_classifier_elsewhere(corpus_di
     part.to_csv(tmp_path / "half.csv", index=False)
     counts = labels_stage(corpus_dir / "units.csv", tmp_path / "labels.csv", tmp_path / "half.csv", chunk=100)
     labels = load_labels(tmp_path / "labels.csv")
-    assert counts == {"human": len(part), "classifier": len(labels) - len(part), "given": len(part),
-                      "unmatched": 0, "unmatched_ids": []}
-    merged = labels.merge(part[["unit_id", "label"]], on="unit_id", suffixes=("", "_gold"))
+    front = labels.part == "front_matter"  # labelled by structure, a gold label or not
+    given = labels.unit_id.isin(part.unit_id) & ~front
+    assert front.sum() == 3
+    assert counts == {"human": given.sum(), "classifier": (~given & ~front).sum(), "structure": front.sum(),
+                      "given": len(part), "unmatched": 0, "unmatched_ids": []}
+    merged = labels[~front].merge(part[["unit_id", "label"]], on="unit_id", suffixes=("", "_gold"))
     assert (merged.label == merged.label_gold).all() and (merged.label_source == "human").all()
-    rest = labels[~labels.unit_id.isin(part.unit_id)]
+    rest = labels[~labels.unit_id.isin(part.unit_id) & ~front]
     assert (rest.label_source == "classifier").all() and (rest.label == rest.classifier_label).all()
+    assert (labels[front].label_source == "structure").all() and (labels[front].label == "other").all()
 
 
 def test_dask_runs_the_per_document_stages_with_the_same_result(study, collection, tmp_path):

@@ -77,7 +77,8 @@ def read_annotations(path: str | Path, columns: list[str] = GOLD_COLUMNS,
 
 
 def check_units(frame: pd.DataFrame, units: pd.DataFrame, path: Path, complete: bool) -> None:
-    """Every id must be a corpus unit; with ``complete``, every corpus unit must be labelled."""
+    """Every id must be a corpus unit; with ``complete``, every corpus unit of policy text must be
+    labelled (front matter is labelled by its structure, a label for it is allowed, not needed)."""
     known = set(units.unit_id)
     orphans = frame[~frame.unit_id.isin(known)]
     if len(orphans):
@@ -85,7 +86,7 @@ def check_units(frame: pd.DataFrame, units: pd.DataFrame, path: Path, complete: 
         raise AnnotationError(f"{path}: row {first._row}: unit_id {first.unit_id} is not in the corpus "
                               f"({len(orphans)} orphan id(s); re-segmentation changed the text?)")
     if complete:
-        missing = sorted(known - set(frame.unit_id))
+        missing = sorted(set(policy_units(units).unit_id) - set(frame.unit_id))
         if missing:
             raise AnnotationError(f"{path}: {len(missing)} corpus unit(s) have no label, e.g. {missing[0]}")
 
@@ -127,7 +128,15 @@ def load_gold(units: pd.DataFrame, path: Path | None = None) -> pd.DataFrame:
     path = Path(path) if path else paths.GOLD
     gold = read_annotations(path)
     check_units(gold, units, path, complete=path == paths.GOLD)
-    return units.merge(gold.drop(columns="_row"), on="unit_id", how="inner")
+    return policy_units(units).merge(gold.drop(columns="_row"), on="unit_id", how="inner")
+
+
+def policy_units(units: pd.DataFrame) -> pd.DataFrame:
+    """The units of policy text: all but front matter (addressee, signature, date ...), which is
+    labelled ``other`` by its structure and is neither a gold unit nor classifier input."""
+    from research.corpus.segment import FRONT_MATTER
+
+    return units[units.part != FRONT_MATTER] if "part" in units else units
 
 
 def check_annotations(units_path: Path | None = None, verbose: bool = True) -> int:
@@ -143,6 +152,7 @@ def check_annotations(units_path: Path | None = None, verbose: bool = True) -> i
     check_units(second, units, paths.SECOND_PASS, complete=False)
     first = read_annotations(FIRST_PASS)
     check_units(first, units, FIRST_PASS, complete=True)
+    units = policy_units(units)  # what follows counts the units of policy text
     share = len(second) / len(units)
     if share < 0.4:
         raise AnnotationError(f"{paths.SECOND_PASS}: covers {share:.0%} of units; at least 40% needed")

@@ -20,7 +20,7 @@ from pathlib import Path
 from research import codebook
 from research.classify.outputs import (DROPPED_COLUMNS, Writer, dropped_file, render_rows, suggestion_rows,
                                        write_suggestions)
-from research.errors import InputError, ResearchError
+from research.errors import InputError, ResearchError, warn
 
 EXIT_SKIPPED = 3  # some documents were skipped, the others were labelled
 UNIT_COLUMNS = ["document", "doc_id", "unit_id", "order", "section_path", "part", "text", "n_chars",
@@ -38,6 +38,7 @@ class Labelled:
     rendered: str = ""  # the rows as output text (CSV lines or JSON objects)
     dropped: str = ""  # the spans the cleaner removed, as CSV lines
     suggestions: list[dict] = field(default_factory=list)  # rows for --suggest
+    fingerprint: str = ""  # digest of the normalised text (a duplicate shares it)
 
 
 def label_document(job: tuple[Path, str], model_path=None, out_format: str | None = None,
@@ -47,13 +48,15 @@ def label_document(job: tuple[Path, str], model_path=None, out_format: str | Non
     from research.classify.label import label_units
     from research.classify.model_io import cached_model
     from research.corpus.document import try_process_document
+    from research.corpus.segment import FRONT_MATTER
 
     path, doc_id = job
     doc, report, error = try_process_document(path, doc_id)
     if error:
         return Labelled(path, doc_id, error=error)
     units = doc.units
-    labels = label_units(cached_model(model_path), [u.text for u in units], [u.section_path for u in units])
+    labels = label_units(cached_model(model_path), [u.text for u in units], [u.section_path for u in units],
+                         [u.part for u in units])
     rows = [{"document": str(path), "doc_id": doc_id, "unit_id": u.unit_id, "order": u.order,
              "section_path": u.section_path, "part": u.part, "text": u.text, "n_chars": u.n_chars, **row}
             for u, row in zip(units, labels.to_dict("records"))]
@@ -61,7 +64,8 @@ def label_document(job: tuple[Path, str], model_path=None, out_format: str | Non
     return Labelled(path, doc_id, summary=format_summary(path, rows),
                     rendered=render_rows(rows, out_format, UNIT_COLUMNS) if out_format else "",
                     dropped=render_rows(dropped, "csv", DROPPED_COLUMNS),
-                    suggestions=suggestion_rows(rows) if suggest else [])
+                    suggestions=suggestion_rows([r for r in rows if r["part"] != FRONT_MATTER]) if suggest else [],
+                    fingerprint=report["fingerprint"])
 
 
 def format_summary(path: Path, rows: list[dict]) -> str:
@@ -97,7 +101,7 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
     work = [(p, doc_id_for(p, taken)) for p in paths]
     task = functools.partial(label_document, model_path=model_path,
                              out_format=out_path.suffix.lower()[1:] if out_path else None, suggest=bool(suggest))
-    skipped, done, pending = [], 0, []
+    skipped, done, pending, seen = [], 0, [], {}
     dropped_path = dropped_file(out_path) if out_path else None
     with Writer(out_path, UNIT_COLUMNS) as writer, Writer(dropped_path, DROPPED_COLUMNS) as drops, \
             cluster(dask, jobs) as client:
@@ -107,6 +111,10 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
                 print(f"error: {doc.error} (skipped)", file=sys.stderr)
                 skipped.append(doc.path)
                 continue
+            if doc.fingerprint in seen:
+                warn(f"{doc.path}: the same text as {seen[doc.fingerprint]}; counted once")
+                continue
+            seen[doc.fingerprint] = doc.path
             done += 1
             writer.write(doc.rendered)
             drops.write(doc.dropped)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from research.corpus.cleaning_report import CleaningReport
-from research.corpus.line_rules import (DATE_LINE, SPAM_LINE, furniture_rule, is_heading, is_menu_like,
-                                        is_prose, is_spam, is_table_line)
+from research.corpus.line_rules import (DATE_LINE, SPAM_LINE, furniture_rule, is_front_matter, is_heading,
+                                        is_menu_like, is_prose, is_spam, is_table_line)
 from research.text.patterns import CJK
 
 MENU_BLOCK = 4  # this many menu-like lines in a row inside the body are a menu, not a plan
@@ -51,11 +51,16 @@ def _next_nonempty(lines: list[str], i: int) -> str:
     return next((x for x in lines[i + 1:] if x), "")
 
 
-def drop_furniture(lines: list[str], keep: list[bool], start: int, end: int, report: CleaningReport) -> None:
-    """Drop the page furniture before line ``start`` and after line ``end`` (the body)."""
+def drop_furniture(lines: list[str], keep: list[bool], start: int, end: int, report: CleaningReport,
+                   title: str = "") -> None:
+    """Drop the page furniture before line ``start`` and after line ``end`` (the body); the
+    document's own title line (``title``) stays."""
     previous = ""
     for i in range(len(lines)):
         if not keep[i]:
+            continue
+        if title and lines[i].strip() == title:
+            previous = lines[i]
             continue
         if start <= i <= end:
             previous = lines[i] or previous
@@ -112,5 +117,7 @@ def _menu_run(lines: list[str], keep: list[bool], i: int, end: int) -> list[int]
             continue
         if not keep[j] or is_table_line(line) or is_heading(body) or not is_menu_like(body):
             break
+        if is_front_matter(body, _next_nonempty(lines, j), lines[run[-1]] if run else ""):
+            break  # a signature (issuing body, date) is not a menu
         run.append(j)
     return run

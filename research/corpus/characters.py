@@ -23,11 +23,16 @@ _NEXT_TO_CJK = {ch: re.compile(f"(?<=[{CJK}]){re.escape(ch)}|{re.escape(ch)}(?=[
 
 def fold_whitespace(text: str) -> list[str]:
     """The lines of ``text`` with runs of white space folded to one space and stripped; a line
-    that starts with a tab (a table cell) keeps one leading tab ("\\t" alone: an empty cell)."""
+    that starts with a tab (a table cell) keeps one leading tab ("\\t" alone: an empty cell), and
+    a tab-led line of several cells (a table row) keeps the tabs between them."""
     lines = []
     for line in text.split("\n"):
         tab = line.lstrip(" \u3000\u00a0").startswith("\t")
-        line = WHITESPACE.sub(" ", line.replace("\t", " ")).strip()
+        row = line.lstrip(" \u3000\u00a0")[1:].rstrip(" \u3000\u00a0\r") if tab else ""
+        if "\t" in row:  # a table row: its cells stay apart, empty ones too
+            line = "\t".join(WHITESPACE.sub(" ", cell).strip() for cell in row.split("\t"))
+        else:
+            line = WHITESPACE.sub(" ", line.replace("\t", " ")).strip()
         lines.append(("\t" + line) if tab else line)
     return lines
 

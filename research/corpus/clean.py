@@ -26,25 +26,31 @@ from research.corpus.body import drop_furniture, drop_inside_body, find_body
 from research.corpus.characters import fold_whitespace, normalize_punctuation, to_simplified, traditional_share
 from research.corpus.cleaning_report import CleaningReport
 from research.corpus.contents import drop_contents
+from research.corpus.evidence import body_start, title_line
 from research.corpus.inline_rules import count_damage, split_repeated_title, strip_html, strip_inline, strip_pinyin
 
 #: Share of Chinese characters OpenCC changes above which a capture is traditional script.
 TRADITIONAL_SHARE = 0.05
 
 
-def clean_text(raw: str) -> tuple[str, CleaningReport]:
+def clean_text(raw: str, removed: list[tuple[int, str, str]] = ()) -> tuple[str, CleaningReport]:
     """Clean one captured document; return the text (one paragraph a line) and the report,
-    which lists every removed span (``report.dropped``)."""
+    which lists every removed span (``report.dropped``), starting with what the reader removed
+    (``removed``: line, rule, text; a PDF's page headers, footers and numbers)."""
     report = CleaningReport(chars_in=len(raw), lines_in=raw.count("\n") + 1)
+    for line, rule, text in removed:
+        report.drop(rule, line, text)
     text = strip_html(raw.replace("\r\n", "\n").replace("\r", "\n"), report)
     lines = fold_whitespace(text)
     strip_pinyin(lines, text, report)
     lines = _simplified(lines, report)  # lines keep their numbers through every step so far
+    report.lines = list(lines)
     keep = [True] * len(lines)
     drop_contents(lines, keep, report)
     start, end = find_body(lines, keep)
     report.body = (start + 1, end + 1)
-    drop_furniture(lines, keep, start, end, report)
+    title = title_line(lines, body_start(lines))
+    drop_furniture(lines, keep, start, end, report, title.value if title else "")
     drop_inside_body(lines, keep, start, end, report)
     text = split_repeated_title(strip_inline(lines, keep, report))
     count_damage(text, report)  # damaged spans are kept, and counted

@@ -30,6 +30,9 @@ class CleaningReport:
     traditional_share: float = 0.0
     dropped: list = field(default_factory=list)
     body: tuple = (0, 0)  # first and last line (1-based) of the plan's body
+    #: The raw lines as read (decoded, script-converted, white space folded), for the metadata
+    #: read from the document's structure; not part of the report.
+    lines: list = field(default_factory=list, repr=False)
 
     def count(self, rule: str, chars: int = 0, lines: int = 0) -> None:
         """Add to a rule's counts (with nothing to add: list the rule with zero counts)."""

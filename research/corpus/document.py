@@ -8,24 +8,34 @@ process.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from research.corpus.clean import clean_text
 from research.corpus.metadata import infer_metadata
-from research.corpus.reader import read_document
-from research.corpus.segment import Segmented, segment
+from research.corpus.reader import read_source
+from research.corpus.segment import Segmented, normalized, segment
 from research.errors import InputError
 
 
 def process_document(path: str | Path, doc_id: str) -> tuple[Segmented, dict]:
     """Read, clean and segment one document; return it and its cleaning report (a dict whose
-    ``"dropped"`` entry lists every removed span as rows of ``dropped.csv``)."""
-    text, report = clean_text(read_document(path))
+    ``"dropped"`` entry lists every removed span as rows of ``dropped.csv``, ``"lines"`` the raw
+    lines the metadata is read from and ``"fingerprint"`` its normalised text's digest)."""
+    raw, removed = read_source(path)
+    text, report = clean_text(raw, removed)
     doc = segment(text, doc_id)
     if not doc.units:
         raise InputError(f"{path}: no paragraph of body text found after cleaning")
-    return doc, {**report.as_dict(), "dropped": report.dropped_rows(doc_id)}
+    return doc, {**report.as_dict(), "dropped": report.dropped_rows(doc_id), "lines": report.lines,
+                 "fingerprint": fingerprint(report.lines)}
+
+
+def fingerprint(lines: list[str]) -> str:
+    """Digest of a document's text after decoding and script conversion, white space and
+    character width normalised: two files with the same digest are the same document."""
+    return hashlib.sha1(normalized("".join(lines)).encode("utf-8")).hexdigest()
 
 
 def try_process_document(path: str | Path, doc_id: str) -> tuple[Segmented | None, dict, str]:
@@ -74,6 +84,7 @@ class CorpusDocument:
     report: dict = field(default_factory=dict)
     inferred: dict = field(default_factory=dict)
     error: str = ""
+    fingerprint: str = ""  # digest of the normalised text (duplicates share it)
 
 
 def corpus_document(path: str | Path, doc_id: str, group: str = "", file: str = "") -> CorpusDocument:
@@ -84,10 +95,12 @@ def corpus_document(path: str | Path, doc_id: str, group: str = "", file: str = 
     doc, report, error = try_process_document(path, doc_id)
     if error:
         return CorpusDocument(path, doc_id, error=error)
-    inferred = infer_metadata(path, list(doc.captions[:2]), "\n".join(doc.pieces), doc_id)
+    inferred = infer_metadata(path, report.pop("lines"), doc_id)
     city = group or inferred["city"]
     dropped = report.pop("dropped")  # every span the cleaner removed, as rows of dropped.csv
+    digest = report.pop("fingerprint")
     tables, cells = table_rows(doc, city)
-    report.update(file=file or str(path), units=len(doc.units), title=doc.title, top_headings=doc.top_headings(),
+    report.update(file=file or str(path), units=len(doc.units), title=inferred["title"], top_headings=doc.top_headings(),
                   tables=[{"caption": t.caption, "rows": len(t.records()), "note": t.note} for t in doc.tables])
-    return CorpusDocument(path, doc_id, unit_rows(doc, city), dropped, tables, cells, report, inferred)
+    return CorpusDocument(path, doc_id, unit_rows(doc, city), dropped, tables, cells, report, inferred,
+                          fingerprint=digest)

@@ -36,6 +36,10 @@ LINE_PUNCT = re.compile(f"[{SENTENCE_END}{CLAUSE.replace('、', '')}]")
 #: A sentence or clause end (。 ；): a line with one is text, whatever spam words it holds.
 CLAUSE_END = re.compile("[。；]")
 
+#: A page control: a short label, a colon, then only short options ("【字体：大 中 小】",
+#: "分享到： 微信 微博").
+PAGE_CONTROLS = re.compile(r"^[【\[]?[^：:。，]{1,6}[：:](?:\s*[^\s：:。，]{1,3})+\s*[】\]]?$")
+
 #: Words that make a short line the title of a document.
 TITLE_WORDS = re.compile(r"规划|报告|意见|方案|通知|办法|纲要|计划|决定|实施细则")
 
@@ -86,9 +90,22 @@ def is_spam(line: str, min_terms: int = 1) -> bool:
     return bool(SPAM_LINE.search(line)) and spam_terms(line) >= min_terms and not CLAUSE_END.search(line)
 
 
+def is_front_matter(line: str, nxt: str, previous: str) -> bool:
+    """A line that addresses, signs, dates or numbers the document (kept around the body): a
+    date only below an issuing body or as a speech's date line, never in a list of links."""
+    from research.corpus.front_matter import DATE_ONLY, is_issuer, line_kind
+
+    kind = line_kind(line, previous, nxt)
+    if kind == "date":
+        return not DATE_ONLY.match(line) or is_issuer(previous)
+    return bool(kind)
+
+
 def furniture_rule(line: str, nxt: str, previous: str) -> str:
     """Why a line outside the body is page furniture ("" when it is not); ``nxt`` and
     ``previous`` are the nearest non-empty lines around it."""
+    from research.corpus.evidence import META_LABEL, is_menu_row
+
     body = line.lstrip("\t")
     if is_heading(body) or is_table_line(line):
         return ""
@@ -96,6 +113,14 @@ def furniture_rule(line: str, nxt: str, previous: str) -> str:
         return "spam_lines"
     if FURNITURE_LINE.search(body) and len(body) < 120:
         return "furniture_lines"
+    if is_menu_row(body):
+        return "menu_row"
+    if META_LABEL.search(body) and not CLAUSE_END.search(body) and len(body) < 120:
+        return "page_metadata"  # "发文机关：…", "2021-11-19 10:05 来源：新华社"
+    if PAGE_CONTROLS.match(body):
+        return "page_controls"
+    if is_front_matter(body, nxt.lstrip("\t"), previous.lstrip("\t")):
+        return ""
     if DATE_LINE.match(body):
         return "related_links"
     if DATE_LINE.match(nxt.lstrip("\t")) and not LINE_PUNCT.search(body):

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from research.errors import InputError, warn
-from research.text.patterns import BREAK_ZH, has_cjk
+from research.text.patterns import has_cjk
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -38,6 +38,13 @@ def is_supported(path: str | Path) -> bool:
 
 def read_document(path: str | Path) -> str:
     """Return the text of a document; raise ``InputError`` for anything unusable."""
+    return read_source(path)[0]
+
+
+def read_source(path: str | Path) -> tuple[str, list[tuple[int, str, str]]]:
+    """The text of a document and what the reader itself removed from it, as ``(line, rule,
+    text)`` (a PDF's running headers, footers and page numbers); raise ``InputError`` for
+    anything unusable."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
@@ -49,6 +56,7 @@ def read_document(path: str | Path) -> str:
     if size > MAX_BYTES:
         raise InputError(f"{path}: file is larger than {MAX_BYTES // 2**20} MB; split it into documents")
     suffix = path.suffix.lower()
+    dropped: list[tuple[int, str, str]] = []
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -56,7 +64,7 @@ def read_document(path: str | Path) -> str:
     if suffix == ".docx":
         text = _docx_text(path, data)
     elif suffix == ".pdf":
-        text = _pdf_text(path, data)
+        text, dropped = _pdf_text(path, data)
     elif suffix in HTML_SUFFIXES:
         text = html_to_text(decode_bytes(path, data))
     elif suffix in TEXT_SUFFIXES:
@@ -65,7 +73,7 @@ def read_document(path: str | Path) -> str:
         raise InputError(f"{path}: unsupported file type {suffix!r} (use .txt, .html, .docx or .pdf)")
     if not has_cjk(text[:2_000_000], MIN_CJK_CHARS):
         raise InputError(f"{path}: holds no Chinese text")
-    return text
+    return text, dropped
 
 
 def decode_bytes(path: Path | str, data: bytes) -> str:
@@ -155,47 +163,44 @@ def _docx_text(path: Path, data: bytes) -> str:
         document = docx.Document(io.BytesIO(data))
     except Exception as err:  # zipfile, lxml and python-docx raise many types on damaged parts
         raise InputError(f"{path}: corrupt or unreadable DOCX ({type(err).__name__})") from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t" + "\t".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
+    return "\n".join(docx_lines(document))
 
 
-def _pdf_text(path: Path, data: bytes) -> str:
+def docx_lines(document) -> list[str]:
+    """Paragraphs and tables in document order (the body's ``w:p`` and ``w:tbl`` children): a
+    table row is one line, led by a tab, its cells separated by tabs (line breaks inside a cell
+    become spaces; a cell merged across columns is given once)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells, previous = [], None
+                for cell in row.cells:
+                    if previous is not None and cell._tc is previous:
+                        continue  # the same merged cell again
+                    previous = cell._tc
+                    cells.append(re.sub(r"\s+", " ", cell.text).strip())
+                lines.append("\t" + "\t".join(cells))
+            lines.append("")
+    return lines
+
+
+def _pdf_text(path: Path, data: bytes) -> tuple[str, list[tuple[int, str, str]]]:
+    """A PDF's paragraphs (:func:`research.corpus.pdf.pdf_paragraphs`) and its page furniture."""
     if not data.startswith(b"%PDF"):
         raise InputError(f"{path}: corrupt PDF (no PDF header)")
     try:
-        from pdfminer.high_level import extract_text
+        from research.corpus.pdf import pdf_paragraphs
 
-        text = extract_text(io.BytesIO(data))
+        text, dropped = pdf_paragraphs(data)
     except Exception as err:  # pdfminer raises many types on damaged files
         raise InputError(f"{path}: corrupt or unreadable PDF ({type(err).__name__})") from None
     if not text.strip():
         raise InputError(f"{path}: PDF has no text layer (scanned?); run OCR first")
-    return join_wrapped_lines(text)
-
-
-def join_wrapped_lines(text: str) -> str:
-    """Undo a PDF's line wrapping: a line about as long as the page's full lines that does not
-    end a sentence continues on the next line (Chinese needs no space at the join)."""
-    lines = [line.rstrip() for line in text.replace("\f", "\n").splitlines()]
-    lengths = sorted(len(line) for line in lines if line.strip())
-    if not lengths:
-        return text
-    full = lengths[int(0.9 * (len(lengths) - 1))]
-    out: list[str] = []
-    carry = ""
-    for line in lines:
-        stripped = line.strip()
-        if not stripped:
-            if not carry:  # a blank line inside a wrapped paragraph is layout, not a break
-                out.append("")
-            continue
-        carry += stripped
-        if len(line) < 0.85 * full or stripped[-1] in BREAK_ZH:
-            out.append(carry)
-            carry = ""
-    if carry:
-        out.append(carry)
-    return "\n".join(out)
+    return text, dropped

@@ -13,11 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from research.corpus.front_matter import front_matter_lines, is_notice
 from research.corpus.headings import RANKS, MARKER, Marker, marker_at, split_run_in_heading
-from research.corpus.tables import TABLE_CAPTION, Table, parse_table
+from research.corpus.tables import TABLE_CAPTION, Table, is_row, parse_rows, parse_table
 from research.text.patterns import BREAK_ZH, CLAUSE_ZH, FULL_STOP, SENTENCE_END_ZH, SMALL_NUMERALS
 
-PARTS = ("background", "goals", "tasks", "safeguards", "other")
+PARTS = ("background", "goals", "tasks", "safeguards", "other", "front_matter")
+#: The part of front matter (addressee, signature, date, document number, notice sentence,
+#: speaker labels): kept as units, labelled ``other`` by structure, never classified.
+FRONT_MATTER = "front_matter"
 
 #: Heading words that decide a unit's part; the first unambiguous heading on the path wins.
 PART_RULES = {
@@ -195,11 +199,19 @@ class _Builder:
         self.box = {"count": 0, "numbered": False}  # items seen in the open box (专栏)
         self.numbering = _Numbering()
         self.order = 0
+        self.in_body = False  # a policy paragraph or heading has been seen
+
+    def add_front_matter(self, line: str) -> None:
+        """A line of front matter: a unit of its own, outside the heading tree."""
+        self.order += 1
+        self.doc.units.append(Unit(self.doc.doc_id, self.order, "", FRONT_MATTER, line.strip()))
+        self.doc.pieces.append(line)
 
     def path(self) -> list[str]:
         return [t for _, t in self.stack]
 
     def push(self, rank: int, heading: str) -> None:
+        self.in_body = True
         while self.stack and self.stack[-1][0] >= rank:
             self.stack.pop()
         self.stack.append((rank, heading))
@@ -220,19 +232,29 @@ class _Builder:
                 self.box["count"] += 1
                 self.box["numbered"] = self.box["numbered"] or numbered
         for item in _split_items(body, run_in):
+            if not self.in_body and is_notice(item):
+                self.add_front_matter(item)  # "各区人民政府：……现印发给你们……" before the body
+                self.doc.pieces[-1] = item
+                continue
+            self.in_body = True
             self.order += 1
             headings = [t for r, t in self.stack if r != RANKS["box"]]
             self.doc.units.append(Unit(self.doc.doc_id, self.order, " > ".join(self.path()), part_of(headings),
                                        item.strip()))
             self.doc.pieces.append(item)
 
-    def add_table(self, lines: list[str], i: int) -> int:
-        """The table whose caption is ``lines[i]``; returns the index of the line after it."""
-        table, i = parse_table(lines, i)
+    def add_table(self, lines: list[str], i: int, rows: bool = False) -> int:
+        """The table whose caption is ``lines[i]`` (with ``rows``: whose first row is); returns
+        the index of the line after it."""
+        heading = None if rows else marker_at(lines[i].strip(), 0)
+        table, i = parse_rows(lines, i) if rows else parse_table(lines, i)
+        if heading and heading.kind in RUN_IN_KINDS:  # "二、主要指标": a heading that captions a table
+            self.numbering.accept(heading)
+            self.push(RANKS[heading.kind], table.caption)
         table.section_path = " > ".join(self.path())
         self.doc.tables.append(table)
         body_cells = table.cells[:len(table.cells) - len(table.leftover)]
-        self.doc.pieces.extend([table.caption, *body_cells])
+        self.doc.pieces.extend([table.caption, *body_cells][1 if heading and heading.kind in RUN_IN_KINDS else 0:])
         if table.leftover:  # cells that fill no row stay as text
             self.add_paragraph(" ".join(table.leftover), run_in=False)
         return i
@@ -285,11 +307,17 @@ def segment(text: str, doc_id: str) -> Segmented:
     """Segment cleaned text into units, headings, captions and tables."""
     builder = _Builder(doc_id)
     lines = text.split("\n")
+    front = front_matter_lines(lines)
     i = 0
     while i < len(lines):
         line = lines[i].strip("\t ")
         if not line:
             i += 1
+        elif i in front:
+            builder.add_front_matter(line)
+            i += 1
+        elif is_row(lines[i]):
+            i = builder.add_table(lines, i, rows=True)
         elif TABLE_CAPTION.search(line) and not SENTENCE_PUNCT.search(line.replace("、", "")):
             i = builder.add_table(lines, i)
         else:

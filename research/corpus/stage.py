@@ -18,7 +18,7 @@ from pathlib import Path
 from research.atomic import atomic_dir, write_text
 from research.corpus.document import CorpusDocument, corpus_document
 from research.corpus.files import CELL_COLUMNS, DROPPED_COLUMNS, TABLE_COLUMNS, UNIT_COLUMNS
-from research.errors import InputError, ResearchError
+from research.errors import InputError, ResearchError, warn
 from research.parallel import map_ordered
 
 #: File name and columns of each table the stage writes, with the document field it comes from.
@@ -58,7 +58,7 @@ def corpus_stage(documents: list[tuple[Path, str, str]], out: Path, jobs: int = 
     out = Path(out)
     work = [(Path(p), doc_id, group, str(Path(p).relative_to(root)) if root else str(p))
             for p, doc_id, group in documents]
-    inferred, skipped, reports, n_units = [], [], {}, 0
+    inferred, skipped, reports, n_units, seen = [], [], {}, 0, {}
     with atomic_dir(out) as tmp:
         with ExitStack() as files:
             writers = {key: _writer(files, tmp / name, columns) for key, (name, columns) in TABLES.items()}
@@ -68,6 +68,10 @@ def corpus_stage(documents: list[tuple[Path, str, str]], out: Path, jobs: int = 
                         raise InputError(doc.error)
                     skipped.append(doc.error)
                     continue
+                if doc.fingerprint in seen:  # the same text again (another encoding or copy)
+                    warn(f"{doc.path}: the same text as {seen[doc.fingerprint]}; counted once")
+                    continue
+                seen[doc.fingerprint] = doc.path
                 for key, writer in writers.items():
                     writer.writerows(getattr(doc, key))
                 reports[doc.doc_id] = doc.report

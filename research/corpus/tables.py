@@ -74,6 +74,9 @@ def parse_table(lines: list[str], start: int) -> tuple[Table, int]:
     (a line break inside a cell).  Cells are grouped into rows by the header's width.
     """
     table = Table(caption=lines[start].strip())
+    following = next((line for line in lines[start + 1:] if line.strip()), "")
+    if is_row(following):
+        return parse_rows(lines, start + 1, table.caption)
     cells: list[str] = []
     i = start + 1
     while i < len(lines):
@@ -122,3 +125,23 @@ def _rows(cells: list[str], width: int) -> list[list[str]]:
         rows.append(row)
         i += width
     return rows
+
+
+def is_row(line: str) -> bool:
+    """A table row read from a document's structure (DOCX): tab-led cells separated by tabs."""
+    return line.startswith("\t") and "\t" in line[1:]
+
+
+def parse_rows(lines: list[str], start: int, caption: str = "") -> tuple[Table, int]:
+    """The table whose rows are the row lines (:func:`is_row`) from ``lines[start]`` on; the
+    first row is its header, shorter rows are padded.  Returns it and the next line index."""
+    rows: list[list[str]] = []
+    i = start
+    while i < len(lines) and (is_row(lines[i]) or (not lines[i].strip() and i + 1 < len(lines) and is_row(lines[i + 1]))):
+        if lines[i].strip():
+            rows.append(lines[i][1:].split("\t"))
+        i += 1
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    table = Table(caption=caption, header=rows[0], rows=rows[1:], cells=[c for r in rows for c in r])
+    return table, i

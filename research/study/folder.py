@@ -122,9 +122,10 @@ def top_headings(cleaning: dict) -> pd.DataFrame:
 
 
 def label_sources(labels: pd.DataFrame) -> pd.DataFrame:
-    """Units per group labelled from gold and by the classifier."""
+    """Units per group labelled by people, by the classifier and (front matter) by structure."""
     table = pd.crosstab(labels.group, labels.label_source, margins=True, margins_name="total")
-    return table.reindex(columns=[c for c in ("human", "classifier", "total") if c in table.columns], fill_value=0)
+    return table.reindex(columns=[c for c in ("human", "classifier", "structure", "total") if c in table.columns],
+                         fill_value=0)
 
 
 def confidence(labels: pd.DataFrame) -> pd.DataFrame:

@@ -2,8 +2,9 @@
 
 Every unit gets the classifier's labels and probabilities (:func:`research.classify.label.label_units`);
 a unit whose ``unit_id`` has a human label (the project's gold annotations, or a user's labels)
-keeps it as its ``label`` (``label_source`` "human"), every other unit takes the classifier's
-(``label_source`` "classifier").  Units are read in chunks and labelled through
+keeps it as its ``label`` (``label_source`` "human"), a front-matter unit is ``other`` by its
+structure and never classified (``label_source`` "structure"), every other unit takes the
+classifier's (``label_source`` "classifier").  Units are read in chunks and labelled through
 :func:`research.parallel.map_ordered`, so memory stays flat and ``--jobs``/``--dask`` apply.
 """
 
@@ -44,13 +45,17 @@ def label_chunk(units: pd.DataFrame, human: dict[str, str], model_path=None) -> 
     from research.classify.label import label_units
     from research.classify.model_io import cached_model
 
-    predicted = label_units(cached_model(model_path), list(units.text), list(units.section_path))
+    from research.classify.label import STRUCTURE_SOURCE
+    from research.corpus.segment import FRONT_MATTER
+
+    predicted = label_units(cached_model(model_path), list(units.text), list(units.section_path), list(units.part))
+    front = (units.part == FRONT_MATTER).to_numpy()
     given = units.unit_id.map(human).astype(object)
-    has_human = given.notna().to_numpy()
+    has_human = given.notna().to_numpy() & ~front  # front matter is labelled by structure, not gold
     out = units[["doc_id", "unit_id", "part", "n_chars"]].reset_index(drop=True)
     out["label"] = np.where(has_human, given.to_numpy(), predicted.label.to_numpy())
-    out["label_source"] = np.where(has_human, HUMAN, "classifier")
-    out["classifier_label"] = predicted.label.to_numpy()
+    out["label_source"] = np.where(front, STRUCTURE_SOURCE, np.where(has_human, HUMAN, "classifier"))
+    out["classifier_label"] = np.where(front, "", predicted.label.to_numpy())
     return pd.concat([out, predicted.drop(columns=["label", "second_label"])], axis=1)
 
 
@@ -71,7 +76,7 @@ def labels_stage(units_csv: Path, out: Path, human_labels: Path | None = None, m
         raise ResearchError(f"{units_csv}: no such file (the corpus stage writes it)")
     human = read_human_labels(human_labels)
     cached_model(model_path)  # a bad model fails here, before any work; forked workers share it
-    counts = {HUMAN: 0, "classifier": 0}
+    counts = {HUMAN: 0, "classifier": 0, "structure": 0}
     reader = pd.read_csv(units_csv, dtype=UNIT_DTYPES, keep_default_na=False, chunksize=chunk)
     work = ((frame, {u: human[u] for u in frame.unit_id if u in human}) for frame in reader)
     label = functools.partial(_label_job, model_path=model_path)

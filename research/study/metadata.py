@@ -27,7 +27,9 @@ from research.errors import InputError
 COLUMNS = ["file", "city", "province", "year", "type"]
 OPTIONAL = ["doc_id", "city_zh"]
 ALIASES = {"city_pinyin": "city", "doc_type": "type", "issued": "year"}
-GROUPINGS = ("city", "province", "year", "type")
+GROUPINGS = ("city", "province", "year", "type", "level", "place")
+#: A group holding more than this share of at least MIN_DOCS documents is warned about.
+MOST, MIN_DOCS = 0.5, 3
 #: Columns that describe a document rather than measure it (the manifest's checksum and capture
 #: note among them): never covariates, and not carried into a study's metadata.csv.
 NOT_COVARIATES = {"file", "doc_id", "city_zh", "title", "_row", "sha256", "capture_note"}
@@ -143,4 +145,30 @@ def covariates(frame: pd.DataFrame, columns: list[str], path, rows=None) -> pd.D
             out[column] = numbers.astype(float)
         else:
             out[column] = cells.where(given, np.nan)
+
+
+def metadata_warnings(metadata: pd.DataFrame, by: str) -> list[str]:
+    """What a reader of the study must know about its metadata, one line each: the fields unknown
+    for some documents (a national document has no place, city or province, a provincial one no
+    city), and one group holding most of the collection."""
+    out, missing, files = [], [], []
+    level = metadata["level"] if "level" in metadata else pd.Series("", index=metadata.index)
+    for field in ("level", "place", "city", "province", "year", "type"):
+        if field not in metadata:
+            continue
+        expected = ~level.isin(["national"] if field != "city" else ["national", "provincial"])
+        unknown = metadata[metadata[field].isin([UNKNOWN, ""]) & (expected if field in ("place", "city", "province")
+                                                                 else True)]
+        if len(unknown):
+            missing.append(f"{field} for {len(unknown)}")
+            files += [Path(f).name for f in unknown.file if Path(f).name not in files]
+    if missing:
+        out.append(f"metadata unknown: {', '.join(missing)} of {len(metadata)} documents "
+                   f"({', '.join(files[:4])}{' ...' if len(files) > 4 else ''}); "
+                   f"correct metadata.csv and pass it back with --meta")
+    if by in metadata and len(metadata) >= MIN_DOCS:
+        counts = metadata[by].value_counts()
+        if counts.iloc[0] / len(metadata) > MOST:
+            out.append(f"{counts.iloc[0]} of {len(metadata)} documents are in one {by} group ({counts.index[0]!r}); "
+                       f"comparisons between groups rest on the others")
     return out

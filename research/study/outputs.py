@@ -71,11 +71,13 @@ def write_tables(study: Path, summary: dict, metadata: pd.DataFrame) -> list[Pat
     documents = metadata.merge(units, on="doc_id")
     written += save_table(documents[["doc_id", "file", "city", "province", "year", "type", "units"]], tables,
                           "documents", "Documents of the study")
-    sources = pd.crosstab(labels.doc_id, labels.label_source).reindex(columns=["human", "classifier"], fill_value=0)
+    sources = pd.crosstab(labels.doc_id, labels.label_source).reindex(columns=["human", "classifier", "structure"],
+                                                                         fill_value=0)
     sources = sources.assign(units=sources.sum(axis=1)).reset_index()
     sources.insert(1, "group", sources.doc_id.map(metadata.set_index("doc_id")[by]))
-    written += save_table(sources[["doc_id", "group", "units", "human", "classifier"]], tables, "label_sources",
-                          "Units per document labelled by people and by the classifier")
+    written += save_table(sources[["doc_id", "group", "units", "human", "classifier", "structure"]], tables,
+                          "label_sources", "Units per document labelled by people, by the classifier and (front "
+                          "matter) by structure")
     indicators = _read(study / "corpus" / "tables.csv", dtype=str)
     if len(indicators):
         written += save_table(indicators[["doc_id", "dimension", "indicator", "value_2020", "target_2025", "kind"]],

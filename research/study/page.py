@@ -113,8 +113,13 @@ def write_page(study: Path, summary: dict) -> Path:
     parts = [f"<h1>Study of {summary['documents']} documents by {html.escape(by)}</h1>",
              f"<p>{summary['units']} paragraph units in {len(groups)} groups: "
              f"{html.escape(', '.join(map(str, groups)))}. Labels: {sources.get('human', 0)} units with a human "
-             f"label, {sources.get('classifier', 0)} by the classifier. Metadata "
+             f"label, {sources.get('classifier', 0)} by the classifier"
+             + (f", {sources['structure']} front-matter units as other by their structure" if sources.get("structure")
+                else "") + ". Metadata "
              f"{summary['metadata']} (<code>metadata.csv</code>).</p>"]
+    if summary.get("metadata_warnings"):  # unknown fields, or one group holding most documents
+        parts.append("<p class=note><b>Metadata:</b> " + html.escape("; ".join(summary["metadata_warnings"]))
+                     + ". Each field's source and confidence are in <code>metadata.csv</code>.</p>")
     if summary.get("skipped"):
         parts.append("<p class=note>Skipped: " + html.escape("; ".join(summary["skipped"])) + "</p>")
     parts += ["<h2>Documents</h2>", _table(tabs / "documents.csv"),

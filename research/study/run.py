@@ -16,9 +16,11 @@ import pandas as pd
 from research import paths
 from research.atomic import atomic_dir
 from research.errors import InputError, ResearchError
-from research.study.metadata import GROUPINGS, NOT_COVARIATES, match_documents, read_meta
+from research.study.metadata import GROUPINGS, NOT_COVARIATES, match_documents, metadata_warnings, read_meta
 
-META_COLUMNS = ["file", "doc_id", "city", "province", "year", "type", "city_zh", "title"]
+META_COLUMNS = ["file", "doc_id", "level", "place", "city", "province", "year", "type", "city_zh", "title"]
+#: Inferred fields whose source and confidence metadata.csv records ("meta" and 1 when given).
+SOURCED = ["level", "place", "city", "province", "year", "type", "title"]
 
 
 def plan_documents(inputs: list[str | Path], meta: str | Path | None = None) -> list[tuple[Path, str, str, dict]]:
@@ -96,13 +98,17 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
         metadata.to_csv(tmp / "metadata.csv", index=False, lineterminator="\n")
         if not meta:
             echo(f"inferred metadata (correct {out / 'metadata.csv'} and pass it back with --meta):")
-            echo(metadata[["file", "city", "province", "year", "type"]].to_string(index=False))
+            echo(metadata[["file", "level", "place", "city", "province", "year", "type"]].to_string(index=False))
+        warnings = metadata_warnings(metadata, by)
+        for message in warnings:
+            echo(f"warning: {message}")
 
         counts = clock("labels", labels_stage, corpus.units, tmp / "labels.csv", human_labels, model,
                        jobs=jobs, client=client, chunk=chunk_size(corpus.n_units, jobs))
         human = {k: counts.pop(k) for k in ("given", "unmatched", "unmatched_ids")}
-        echo(f"labels: {counts['human']} human, {counts['classifier']} classifier ({clock.seconds['labels']:.1f} s); "
-             f"{counts['human']} of {human['given']} human labels given used")
+        echo(f"labels: {counts['human']} human, {counts['classifier']} classifier, {counts['structure']} front matter "
+             f"({clock.seconds['labels']:.1f} s); {counts['human']} of {human['given']} human labels given used"
+             + (" (front matter is labelled by its structure)" if counts["structure"] else ""))
         if human["unmatched"]:
             echo(f"warning: {human['unmatched']} human label(s) name no unit of the study, e.g. "
                  f"{', '.join(human['unmatched_ids'])}")
@@ -123,7 +129,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
         summary = {"inputs": [_shown(i) for i in inputs], "by": by, "documents": corpus.documents,
                    "units": corpus.n_units, "skipped": corpus.skipped, "label_sources": counts, "human_labels": human,
                    "groups": sorted(labels.group.unique().tolist()),
-                   "metadata": "given" if meta else "inferred", "topics": topics,
+                   "metadata": "given" if meta else "inferred", "metadata_warnings": warnings, "topics": topics,
                    "independence": {k: _rounded(v) for k, v in test.items() if k != "residuals"},
                    "evaluation": evaluation, "versions": package_versions(),
                    **({"effects": effect_summary} if effects else {})}
@@ -180,7 +186,10 @@ def _metadata(inferred: list[dict], planned: list) -> pd.DataFrame:
             continue  # skipped document
         row = dict(by_doc[doc_id])
         if given:
-            row.update({k: v for k, v in given.items() if k in META_COLUMNS and k not in ("doc_id", "title")})
+            fields = {k: v for k, v in given.items() if k in META_COLUMNS and k not in ("doc_id", "title", "file")}
+            row.update(fields)
+            row.update({f"{k}_source": "meta" for k in fields if k in SOURCED})
+            row.update({f"{k}_confidence": 1.0 for k in fields if k in SOURCED})
             row["file"] = str(path)
             extras.update({k: {**extras.get(k, {}), doc_id: v} for k, v in given.items()
                            if k not in META_COLUMNS and k not in NOT_COVARIATES})
@@ -189,8 +198,9 @@ def _metadata(inferred: list[dict], planned: list) -> pd.DataFrame:
     for column in META_COLUMNS:
         if column not in frame:
             frame[column] = ""
+    sourced = [f"{k}_{s}" for k in SOURCED for s in ("source", "confidence") if f"{k}_{s}" in frame]
     # the metadata file's other columns (covariates for --effects) follow, kept as given
     extra = pd.DataFrame({k: frame.doc_id.map(v) for k, v in extras.items()}, index=frame.index).fillna("")
-    frame = pd.concat([frame[META_COLUMNS].astype(str), extra.astype(str)], axis=1)
+    frame = pd.concat([frame[META_COLUMNS + sourced].astype(str), extra.astype(str)], axis=1)
     frame["city_zh"] = frame.city_zh.where(frame.city_zh != "", frame.city)
     return frame
