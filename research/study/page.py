@@ -19,9 +19,13 @@ th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right}th{backgroun
 td:first-child,th:first-child{text-align:left}img{max-width:100%}.note{color:#555;font-size:14px}"""
 
 
-def _figure(path: Path, caption: str) -> str:
+def _figure(path: Path, caption: str = "") -> str:
+    """The figure with its caption: the text the outputs stage wrote beside it
+    (``NAME.caption.txt``, the same the notebooks show), else ``caption``."""
     if not path.exists():
         return ""
+    written = path.with_name(f"{path.stem}.caption.txt")
+    caption = written.read_text(encoding="utf-8").strip() if written.exists() else caption
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
             f"<figcaption class=note>{html.escape(caption)}</figcaption></figure>")

@@ -1,0 +1,199 @@
+"""Figures a journal accepts as they are, for studies of 2, 8 and 30 groups: two print sizes
+(3.5 and 7.1 in), fonts of at least 7 pt, every group label with its size, every area drawn
+(an empty one at 0), no overlapping text, the labels in the PDF's text, Chinese figures without
+a Latin letter, and a caption from the data beside each figure.
+
+The study folders are built cheaply: synthetic labels (a fixed seed) go through the real
+emphasis and independence stages into a temporary folder, then the outputs stage's figure
+drawing (:mod:`research.study.figure_set`) runs on it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from research import codebook
+from research.report.style import MIN_FONT, ONE_COLUMN, TWO_COLUMNS
+from research.study.emphasis import emphasis_stage, with_groups
+from research.study.figure_set import SIZES, StudyFigures, draw_figures
+from research.study.independence import independence_stage
+
+#: (English, Chinese) names of 30 prefecture-level cities, for groups of realistic length.
+CITIES = [("Shijiazhuang", "石家庄"), ("Taiyuan", "太原"), ("Hohhot", "呼和浩特"), ("Shenyang", "沈阳"),
+          ("Changchun", "长春"), ("Harbin", "哈尔滨"), ("Nanjing", "南京"), ("Hangzhou", "杭州"),
+          ("Hefei", "合肥"), ("Fuzhou", "福州"), ("Nanchang", "南昌"), ("Zhengzhou", "郑州"),
+          ("Changsha", "长沙"), ("Guangzhou", "广州"), ("Nanning", "南宁"), ("Haikou", "海口"),
+          ("Chengdu", "成都"), ("Guiyang", "贵阳"), ("Kunming", "昆明"), ("Lhasa", "拉萨"), ("Xi'an", "西安"),
+          ("Lanzhou", "兰州"), ("Xining", "西宁"), ("Yinchuan", "银川"), ("Urumqi", "乌鲁木齐"),
+          ("Zhangjiakou", "张家口"), ("Qinhuangdao", "秦皇岛"), ("Mudanjiang", "牡丹江"),
+          ("Xishuangbanna", "西双版纳"), ("Jiayuguan", "嘉峪关")]
+#: Areas no synthetic unit has: they must still be drawn, at 0.
+EMPTY = ["payment", "supervision"]
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def make_study(folder: Path, n_groups: int, seed: int = 0, unknown: bool = False, order: bool = False) -> Path:
+    """A study folder with ``n_groups`` cities (1-3 documents, 5-120 units each), synthetic
+    labels drawn from city-specific area shares, and the stages' tables (emphasis, test)."""
+    rng = np.random.default_rng(seed)
+    codes = codebook.codes()
+    used = [c for c in codes if c not in EMPTY]
+    meta, rows = [], []
+    for g in range(n_groups):
+        city, city_zh = ("unknown", "unknown") if unknown and g == n_groups - 1 else CITIES[g]
+        weights = rng.dirichlet(np.ones(len(used)))
+        for d in range(int(rng.integers(1, 4))):
+            doc = f"d{g:02d}{d}"
+            meta.append({"file": f"{doc}.txt", "doc_id": doc, "city": city, "province": "", "year": "2021",
+                         "type": "plan", "city_zh": city_zh, "title": "",
+                         **({"order": str(n_groups - g)} if order else {})})
+            for u, label in enumerate(rng.choice(used, size=int(rng.integers(5, 41)), p=weights)):
+                probs = rng.dirichlet(np.ones(len(codes)))
+                rows.append({"doc_id": doc, "unit_id": f"{doc}-{u}", "part": "tasks", "n_chars": 80,
+                             "label": label, "label_source": "gold" if u % 3 else "classifier",
+                             **{f"p_{c}": p for c, p in zip(codes, probs)}})
+    folder.mkdir(parents=True)
+    metadata, labels = pd.DataFrame(meta), pd.DataFrame(rows)
+    metadata.to_csv(folder / "metadata.csv", index=False)
+    labels.to_csv(folder / "labels.csv", index=False)
+    (folder / "tables").mkdir()
+    grouped = with_groups(labels, metadata, "city")
+    emphasis_stage(grouped, metadata, "city", folder / "tables")
+    independence_stage(grouped, "city", folder / "tables")
+    summary = {"by": "city", "documents": len(metadata), "units": len(labels),
+               "groups": sorted(grouped.group.unique().tolist()), "evaluation": {"skipped": "synthetic"}}
+    (folder / "study.json").write_text(json.dumps(summary), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module", params=[2, 8, 30], ids=lambda n: f"{n}groups")
+def study(request, tmp_path_factory):
+    n = request.param
+    return make_study(tmp_path_factory.mktemp(f"g{n}") / "study", n, seed=n, unknown=n == 8)
+
+
+def _texts(fig):
+    """Every visible, non-empty text of ``fig`` with its bounding box in pixels."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    hidden = set()  # labels of ticks outside the axis' view are not drawn
+    for ax in fig.axes:
+        for axis, (low, high) in ((ax.xaxis, sorted(ax.get_xlim())), (ax.yaxis, sorted(ax.get_ylim()))):
+            for tick in axis.get_major_ticks():
+                if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    hidden |= {id(tick.label1), id(tick.label2)}
+    found = []
+    for text in fig.findobj(Text):
+        if id(text) in hidden:
+            continue
+        if text.get_visible() and text.get_text().strip() and (text.axes is None or text.axes.get_visible()):
+            box = text.get_window_extent(renderer)
+            if box.width > 0 and fig.bbox.overlaps(box):
+                found.append((text, box))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_figures_fit_a_column_with_legible_separate_text_and_labelled_groups(study, lang):
+    figures = StudyFigures(study, lang)
+    assert set(figures.available()) >= {"emphasis", "emphasis_probability", "residuals"}
+    n = len(figures.groups)
+    for name in figures.available():
+        for width in (ONE_COLUMN, TWO_COLUMNS):
+            fig = figures.draw(name, width)
+            w, h = fig.get_size_inches()
+            assert w == pytest.approx(width) and h <= 9.5, (name, width, h)
+            texts = _texts(fig)
+            small = [(t.get_text(), t.get_fontsize()) for t, _ in texts if t.get_fontsize() < MIN_FONT - 1e-6]
+            assert not small, (name, width, small[:5])
+            outside = [t.get_text() for t, b in texts if b.x0 < -1 or b.x1 > fig.bbox.x1 + 1
+                       or b.y0 < -1 or b.y1 > fig.bbox.y1 + 1]
+            assert not outside, (name, width, outside[:5])
+            boxes = [(t.get_text(), b.shrunk(0.97, 0.9)) for t, b in texts]
+            overlapping = [(a, b) for (a, x), (b, y) in combinations(boxes, 2) if x.overlaps(y)]
+            assert not overlapping, (name, width, overlapping[:5])
+            shown = [t.get_text() for t, _ in texts]
+            if name in ("emphasis", "emphasis_probability", "residuals"):
+                labels = [s for s in shown if s in figures.groups.labels.values()]
+                assert len(set(labels)) == n, (name, width)  # every group, each with its size
+                names = codebook.names(lang, short=True)
+                flat = {re.sub(r"\s+", "", s) for s in shown}  # a title may be wrapped
+                assert all(re.sub(r"\s+", "", names[c]) in flat for c in codebook.codes()), (name, width)
+            if lang == "zh":
+                latin = [s for s in shown if LATIN.search(s)]
+                assert not latin, (name, width, latin[:5])
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+
+
+def test_outputs_write_two_sizes_with_captions_and_searchable_pdfs(study, tmp_path):
+    from pdfminer.high_level import extract_text
+
+    written = {p.name for lang in ("en", "zh") for p in draw_figures(study, lang)}
+    figures = StudyFigures(study, "en")
+    for name in figures.available():
+        for size in SIZES:
+            for suffix in ("", "_zh"):
+                assert {f"{name}{size}{suffix}.png", f"{name}{size}{suffix}.pdf"} <= written
+        assert {f"{name}.caption.txt", f"{name}_zh.caption.txt"} <= written
+    folder = study / "figures"
+    for lang, suffix in (("en", ""), ("zh", "_zh")):
+        groups = StudyFigures(study, lang).groups
+        for size, width in SIZES.items():
+            pdf = (folder / f"emphasis{size}{suffix}.pdf").read_bytes()
+            box = re.search(rb"/MediaBox \[ *0 0 ([\d.]+) ([\d.]+) *\]", pdf)
+            assert float(box.group(1)) / 72 == pytest.approx(width, abs=0.01)
+            assert b"/FontFile2" in pdf and b"Type3" not in pdf  # TrueType glyphs embedded
+            text = re.sub(r"\s+", "", extract_text(io.BytesIO(pdf)))
+            missing = [g for g in groups.order if re.sub(r"\s+", "", groups.label(g)) not in text]
+            assert not missing, (size, suffix, missing[:3])
+            if lang == "zh":
+                assert not LATIN.search(text), LATIN.findall(text)[:10]
+    en = (folder / "emphasis.caption.txt").read_text(encoding="utf-8")
+    zh = (folder / "emphasis_zh.caption.txt").read_text(encoding="utf-8")
+    assert f"{len(figures.groups)} cit" in en and "seed 20211" in en and "2,000 draws" in en
+    assert "alphabetical order" in en and "Payment, Supervision" in en  # order rule; empty areas named
+    assert "随机种子20211" in zh and "医保支付、基金监管" in zh and f"{len(figures.groups)}个城市" in zh
+
+
+def test_an_empty_area_is_a_column_of_zeros_in_the_residuals(study):
+    residuals = pd.read_csv(study / "tables" / "residuals.csv").set_index("group")
+    assert list(residuals.columns) == codebook.codes() and (residuals[EMPTY] == 0).all().all()
+    fig = StudyFigures(study, "en").draw("residuals")
+    image = fig.axes[0].images[0].get_array()
+    assert image.shape[1] == len(codebook.codes())
+
+
+def test_groups_follow_the_order_rule_the_caption_states(tmp_path):
+    study = make_study(tmp_path / "s", 5, seed=3, order=True)
+    given = StudyFigures(study, "en")
+    assert given.groups.rule == "given" and given.groups.order == [c for c, _ in CITIES[:5]][::-1]
+    assert "order column" in given.caption("emphasis")
+    by_size = StudyFigures(study, "en", order="size")
+    units = [by_size.groups.units[g] for g in by_size.groups.order]
+    assert units == sorted(units, reverse=True) and "largest first" in by_size.caption("emphasis")
+    zh = StudyFigures(study, "zh", order="size")
+    assert [zh.groups.label(g).split("（")[0] for g in zh.groups.order] == [
+        dict(CITIES)[g] for g in by_size.groups.order]  # the same order in both languages
+
+
+def test_chinese_figures_translate_unknown_and_keep_the_english_order(tmp_path):
+    study = make_study(tmp_path / "s", 4, seed=5, unknown=True)
+    en, zh = StudyFigures(study, "en"), StudyFigures(study, "zh", order="size")
+    assert any(label.startswith("未知（") for label in zh.groups.labels.values())
+    assert StudyFigures(study, "en", order="size").groups.order == zh.groups.order
+    fig = zh.draw("emphasis")
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [zh.groups.label(g) for g in zh.groups.order]
+    assert en.groups.order == sorted(en.groups.order)
