@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from research import codebook
+from research import codebook, paths
 from research.report.style import MIN_FONT, ONE_COLUMN, TWO_COLUMNS
 from research.study.emphasis import emphasis_stage, with_groups
-from research.study.figure_set import SIZES, StudyFigures, draw_figures
+from research.study.figure_set import NAMES, SIZES, StudyFigures, draw_figures
 from research.study.independence import independence_stage
 
 #: (English, Chinese) names of 30 prefecture-level cities, for groups of realistic length.
@@ -103,38 +103,70 @@ def _texts(fig):
     return found
 
 
+def check_figure(fig, width: float, lang: str) -> list[str]:
+    """The checks of one drawn figure: its size, every text at least 7 pt, inside the figure,
+    overlapping no other text, and no Latin letter in a Chinese figure.  Returns the texts."""
+    w, h = fig.get_size_inches()
+    assert w == pytest.approx(width) and h <= 9.5, (width, h)
+    texts = _texts(fig)
+    small = [(t.get_text(), t.get_fontsize()) for t, _ in texts if t.get_fontsize() < MIN_FONT - 1e-6]
+    assert not small, small[:5]
+    outside = [t.get_text() for t, b in texts
+               if b.x0 < -1 or b.x1 > fig.bbox.x1 + 1 or b.y0 < -1 or b.y1 > fig.bbox.y1 + 1]
+    assert not outside, outside[:5]
+    boxes = [(t.get_text(), b.shrunk(0.97, 0.9)) for t, b in texts]
+    overlapping = [(a, b) for (a, x), (b, y) in combinations(boxes, 2) if x.overlaps(y)]
+    assert not overlapping, overlapping[:5]
+    shown = [t.get_text() for t, _ in texts]
+    if lang == "zh":
+        latin = [s for s in shown if LATIN.search(s)]
+        assert not latin, latin[:5]
+    return shown
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_figures_fit_a_column_with_legible_separate_text_and_labelled_groups(study, lang):
+    import matplotlib.pyplot as plt
+
     figures = StudyFigures(study, lang)
     assert set(figures.available()) >= {"emphasis", "emphasis_probability", "residuals"}
-    n = len(figures.groups)
+    names = codebook.names(lang, short=True)
     for name in figures.available():
         for width in (ONE_COLUMN, TWO_COLUMNS):
             fig = figures.draw(name, width)
-            w, h = fig.get_size_inches()
-            assert w == pytest.approx(width) and h <= 9.5, (name, width, h)
-            texts = _texts(fig)
-            small = [(t.get_text(), t.get_fontsize()) for t, _ in texts if t.get_fontsize() < MIN_FONT - 1e-6]
-            assert not small, (name, width, small[:5])
-            outside = [t.get_text() for t, b in texts if b.x0 < -1 or b.x1 > fig.bbox.x1 + 1
-                       or b.y0 < -1 or b.y1 > fig.bbox.y1 + 1]
-            assert not outside, (name, width, outside[:5])
-            boxes = [(t.get_text(), b.shrunk(0.97, 0.9)) for t, b in texts]
-            overlapping = [(a, b) for (a, x), (b, y) in combinations(boxes, 2) if x.overlaps(y)]
-            assert not overlapping, (name, width, overlapping[:5])
-            shown = [t.get_text() for t, _ in texts]
-            if name in ("emphasis", "emphasis_probability", "residuals"):
-                labels = [s for s in shown if s in figures.groups.labels.values()]
-                assert len(set(labels)) == n, (name, width)  # every group, each with its size
-                names = codebook.names(lang, short=True)
-                flat = {re.sub(r"\s+", "", s) for s in shown}  # a title may be wrapped
-                assert all(re.sub(r"\s+", "", names[c]) in flat for c in codebook.codes()), (name, width)
-            if lang == "zh":
-                latin = [s for s in shown if LATIN.search(s)]
-                assert not latin, (name, width, latin[:5])
-            import matplotlib.pyplot as plt
-
+            shown = check_figure(fig, width, lang)
+            labels = {s for s in shown if s in figures.groups.labels.values()}
+            assert len(labels) == len(figures.groups), (name, width)  # every group, each with its size
+            flat = {re.sub(r"\s+", "", s) for s in shown}  # a title may be wrapped
+            assert all(re.sub(r"\s+", "", names[c]) in flat for c in codebook.codes()), (name, width)
             plt.close(fig)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_figure_of_the_seeds_study_passes_the_same_checks(tmp_path, lang):
+    """The committed study of seeds/ (its stage files only) has every kind of figure: the
+    classifier's evaluation and both topic models too."""
+    import shutil
+
+    import matplotlib.pyplot as plt
+
+    study = tmp_path / "study"
+    study.mkdir()
+    for part in ("study.json", "metadata.csv", "labels.csv", "tables", "topics"):
+        source = paths.ROOT / "reports" / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, study / part)
+    figures = StudyFigures(study, lang)
+    assert set(figures.available()) == set(NAMES)
+    for name in figures.available():
+        for width in (ONE_COLUMN, TWO_COLUMNS):
+            fig = figures.draw(name, width)
+            try:
+                check_figure(fig, width, lang)
+            except AssertionError as err:
+                raise AssertionError(f"{name} at {width} in: {err}") from None
+            plt.close(fig)
+        assert str(len(figures.groups)) in figures.caption(name) or name in (
+            "confusion", "reliability", "k_selection", "topic_words", "topic_words_seeded")
 
 
 def test_outputs_write_two_sizes_with_captions_and_searchable_pdfs(study, tmp_path):

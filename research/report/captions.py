@@ -57,7 +57,8 @@ def _areas(facts: dict, lang: str) -> str:
     empty = [names[c] for c in facts.get("empty", [])]
     if lang == "zh":
         return "所有八个领域均列出，未出现的领域记为0" + (f"（无段落：{'、'.join(empty)}）。" if empty else "。")
-    return "All eight areas are shown; an area a group lacks is drawn at 0" + (
+    one = GROUPINGS.get(facts["by"], (facts["by"],))[0]
+    return f"All eight areas are shown; an area a {one} lacks is drawn at 0" + (
         f" (no unit at all: {', '.join(empty)})." if empty else ".")
 
 
@@ -74,7 +75,7 @@ def _shares(what: dict, runs: bool = False):
 
 CAPTIONS = {
     "emphasis": _shares({"en": "Share of paragraph units in each area of {framework} per {by}, from the labels",
-                         "zh": "各{by_zh}段落在{framework}各领域的占比（依据标签）"}),
+                         "zh": "各{by_zh}段落在{framework}各领域的占比，依据段落标签"}),
     "emphasis_probability": _shares({
         "en": "Classifier probability-weighted share per area and {by}: each unit counts towards every area in "
               "proportion to the shipped classifier's probability",

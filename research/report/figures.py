@@ -76,7 +76,7 @@ def _side_by_side(frame, items, item_names, axis_label, groups: Groups, width, t
         ax.set_ylim(len(mine) - 0.5, -0.5)
         ax.tick_params(axis="y", length=0)
         ax.set_xlim(-0.015 * top, top)  # a point at 0 clear of the axis
-        ax.xaxis.set_major_locator(plt.MaxNLocator(6 if width >= 5 else 5, integer=True))
+        ax.xaxis.set_major_locator(plt.MaxNLocator(6 if width >= 5 else 5, steps=[1, 2, 5, 10]))
         ax.set_xlabel(axis_label)
         ax.grid(axis="x", color="0.85", lw=0.4)
         ax.set_axisbelow(True)
@@ -104,7 +104,7 @@ def _dot_panels(frame, items, item_names, axis_label, groups: Groups, width, top
         ax.set_xlim(-0.03 * top, top)
         ax.set_ylim(n - 0.5, -0.5)
         ax.tick_params(axis="y", length=0)
-        ax.xaxis.set_major_locator(plt.MaxNLocator(3 if width < 5 else 4, integer=True))
+        ax.xaxis.set_major_locator(plt.MaxNLocator(3 if width < 5 else 4, steps=[1, 2, 5, 10]))
         ax.grid(axis="x", color="0.85", lw=0.4)
         ax.set_axisbelow(True)
     axes[0, 0].set_yticks(y, [groups.label(g) for g in groups.order])

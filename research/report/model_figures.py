@@ -91,9 +91,11 @@ def reliability_figure(bins: list[dict], ece: float, lang: str = "en", width: fl
     fig, ax = plt.subplots(figsize=(width, min(width, 3.4) * 0.92))
     ax.plot([0, 1], [0, 1], ls="--", color="0.5", lw=0.8, label=t["perfect"])
     ax.plot(frame.confidence, frame.accuracy, marker="o", ms=3, color="#D55E00", label=f"{t['ece']} = {ece:.3f}")
-    for row in frame.itertuples():
+    for row in frame.itertuples():  # beside the point, inside the axes
+        right = row.confidence < 0.85
         ax.annotate(str(row.n), (row.confidence, row.accuracy), textcoords="offset points",
-                    xytext=(3, -8), fontsize=MIN_FONT, color="0.3")
+                    xytext=(3 if right else -3, -8), ha="left" if right else "right", fontsize=MIN_FONT,
+                    color="0.3")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(t["confidence"])
@@ -132,7 +134,10 @@ def topic_words_figure(topics: pd.DataFrame, labels: list[str], lang: str = "en"
         ax.barh(sub.word, sub.weight, color="#0072B2")
         area = labels[topic] if topic < len(labels) else ""
         suffix = (f"（{names[area]}）" if lang == "zh" else f" ({names[area]})") if area in names else ""
-        ax.set_title(f"{t['topic']} {topic}{suffix}", pad=2)
+        title = f"{t['topic']} {topic}{suffix}"
+        if text_width(title, 8) > width / cols - 0.7:  # wider than the panel: the area on a line of its own
+            title = f"{t['topic']} {topic}\n{suffix.strip()}"
+        ax.set_title(title, pad=2)
         ax.xaxis.set_major_locator(plt.MaxNLocator(2))
     for ax in list(axes.flat)[k:]:
         ax.axis("off")

@@ -147,3 +147,19 @@ def draw_figures(study: Path, lang: str, order: str | None = None) -> list[Path]
         write_text(target, figures.caption(name) + "\n")
         written.append(target)
     return written
+
+
+def show(fig, text: str) -> None:
+    """Display ``fig`` and its caption below it (in a notebook)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Markdown, display
+
+    display(fig)
+    plt.close(fig)
+    display(Markdown(text.replace("*", r"\*")))
+
+
+def show_figure(study: str | Path, name: str, lang: str = "en", width: float = TWO_COLUMNS) -> None:
+    """Display figure ``name`` of the study folder ``study`` with its caption: the figure file's
+    drawing and the text of its ``.caption.txt``."""
+    show(*study_figure(study, name, lang, width))

@@ -17,7 +17,7 @@ from research.atomic import atomic_dir
 from research.errors import InputError, ResearchError
 from research.study.metadata import GROUPINGS, match_documents, read_meta
 
-META_COLUMNS = ["file", "doc_id", "city", "province", "year", "type", "city_zh", "title"]
+META_COLUMNS = ["file", "doc_id", "city", "province", "year", "type", "city_zh", "title", "order"]
 
 
 def plan_documents(inputs: list[str | Path], meta: str | Path | None = None) -> list[tuple[Path, str, str, dict]]:
