@@ -229,3 +229,23 @@ def test_chinese_figures_translate_unknown_and_keep_the_english_order(tmp_path):
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == [zh.groups.label(g) for g in zh.groups.order]
     assert en.groups.order == sorted(en.groups.order)
+
+
+def test_the_readme_states_the_figures_sizes_and_layouts_as_drawn():
+    from research.report.groups import group_sizes, make_groups
+    from research.report.style import MAX_COLOURED_GROUPS
+
+    readme = re.sub(r"\s+", " ", (paths.ROOT / "README.md").read_text(encoding="utf-8"))
+    found = re.search(r"two columns \(`NAME.pdf`, ([\d.]+) in wide\) and one column \(`NAME_1col.pdf`, ([\d.]+) in\)"
+                      r".*?no text is smaller than (\d+) pt.*?Up to (\d+) groups.*?beyond (\d+),.*?holds (\d+) groups",
+                      readme)
+    assert found, "README's 'Figures for papers' paragraph changed: update this test"
+    assert [float(found.group(1)), float(found.group(2)), int(found.group(3))] == [TWO_COLUMNS, ONE_COLUMN, MIN_FONT]
+    assert int(found.group(4)) == int(found.group(5)) == MAX_COLOURED_GROUPS and int(found.group(6)) == 30
+    reports = paths.ROOT / "reports"
+    labels = pd.read_csv(reports / "labels.csv", dtype={"doc_id": str})
+    metadata = pd.read_csv(reports / "metadata.csv", dtype=str, keep_default_na=False)
+    sizes = group_sizes(labels, metadata, "city")
+    en = make_groups(sizes, "city", "en").label("Wuhan")
+    zh = make_groups(sizes, "city", "zh", dict(zip(metadata.city, metadata.city_zh))).label("Wuhan")
+    assert f"`{en}`, `{zh}`" in readme

@@ -104,7 +104,8 @@ def _dot_panels(frame, items, item_names, axis_label, groups: Groups, width, top
         ax.set_xlim(-0.03 * top, top)
         ax.set_ylim(n - 0.5, -0.5)
         ax.tick_params(axis="y", length=0)
-        ax.xaxis.set_major_locator(plt.MaxNLocator(3 if width < 5 else 4, steps=[1, 2, 5, 10]))
+        ticks = plt.MaxNLocator(3 if width < 5 else 4, steps=[1, 2, 5, 10]).tick_values(0, top)
+        ax.set_xticks([v for v in ticks if 0 <= v <= 0.85 * top])  # clear of the next panel's 0
         ax.grid(axis="x", color="0.85", lw=0.4)
         ax.set_axisbelow(True)
     axes[0, 0].set_yticks(y, [groups.label(g) for g in groups.order])
