@@ -52,24 +52,27 @@ def _interval(facts: dict, lang: str, runs: bool = False) -> str:
             f"{one}{extra}, {N_DRAWS:,} draws, seed {SEED}).")
 
 
-def _areas(facts: dict, lang: str) -> str:
+def _areas(facts: dict, lang: str, topics: bool = False) -> str:
+    """Every area is drawn; which have nothing (no unit, or no topic mapped to them)."""
     names = codebook.names(lang, short=True)
     empty = [names[c] for c in facts.get("empty", [])]
     if lang == "zh":
-        return "所有八个领域均列出，未出现的领域记为0" + (f"（无段落：{'、'.join(empty)}）。" if empty else "。")
+        why = "没有主题映射到" if topics else "无段落"
+        return "所有八个领域均列出，未出现的领域记为0" + (f"（{why}：{'、'.join(empty)}）。" if empty else "。")
     one = GROUPINGS.get(facts["by"], (facts["by"],))[0]
+    why = "no topic is mapped to" if topics else "no unit at all"
     return f"All eight areas are shown; an area a {one} lacks is drawn at 0" + (
-        f" (no unit at all: {', '.join(empty)})." if empty else ".")
+        f" ({why}: {', '.join(empty)})." if empty else ".")
 
 
-def _shares(what: dict, runs: bool = False):
+def _shares(what: dict, topics: bool = False):
     def caption(facts: dict, lang: str) -> str:
         one, _, zh = GROUPINGS.get(facts["by"], (facts["by"],) * 3)
         head = what[lang].format(**{**facts, "by": one, "by_zh": zh, "framework": FRAMEWORK[lang]})
         sample = "" if "evaluated" in what[lang] else _sample(facts, lang)
         end = "。" if lang == "zh" else "."
-        return " ".join([head + sample + end, _interval(facts, lang, runs), _order(facts, lang),
-                         _areas(facts, lang)]).replace("。 ", "。")
+        return " ".join([head + sample + end, _interval(facts, lang), _order(facts, lang),
+                         _areas(facts, lang, topics)]).replace("。 ", "。")
     return caption
 
 
@@ -86,9 +89,9 @@ CAPTIONS = {
         "zh": "各{by_zh}在{evaluated}个人工标注段落上的样本外分类器平均概率（留一城市：预测每个段落的模型未见过其城市）"}),
     "emphasis_topics": _shares({
         "en": "Unseeded topic model's weight mapped onto the areas per {by}: each topic's proportion goes to the "
-              "area it is mapped to, the mapping learned leaving the unit's {by} out ({topic_units} units, K = {k})",
-        "zh": "各{by_zh}非种子主题模型映射到各领域的权重：每个主题的比例计入其映射领域，映射在排除该段落所属{by_zh}后学得"
-              "（{topic_units}个段落，主题数{k}）"}, runs=True),
+              "area it is mapped to, the mapping learned leaving the unit's {by} out, K = {k}",
+        "zh": "各{by_zh}非种子主题模型映射到各领域的权重：每个主题的比例计入其映射领域，映射在排除该段落所属{by_zh}后学得，"
+              "主题数{k}"}, topics=True),
 }
 
 
