@@ -249,3 +249,15 @@ def test_the_readme_states_the_figures_sizes_and_layouts_as_drawn():
     en = make_groups(sizes, "city", "en").label("Wuhan")
     zh = make_groups(sizes, "city", "zh", dict(zip(metadata.city, metadata.city_zh))).label("Wuhan")
     assert f"`{en}`, `{zh}`" in readme
+
+
+def test_the_toolkits_own_group_values_are_translated_in_chinese_figures():
+    from research.corpus.metadata import TYPES
+    from research.report.groups import make_groups
+
+    kinds = sorted({kind for _, kind in TYPES} | {"fragment", "unknown"})
+    sizes = pd.DataFrame({"group": kinds, "documents": 1, "units": range(1, len(kinds) + 1)})
+    zh = make_groups(sizes, "type", "zh")
+    assert not [label for label in zh.labels.values() if LATIN.search(label)]
+    assert zh.label("unknown") == "未知（1篇，{}段）".format(kinds.index("unknown") + 1)
+    assert zh.label("plan").startswith("规划（") and zh.order == make_groups(sizes, "type", "en").order
