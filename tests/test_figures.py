@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from research import codebook, paths
+from research.report.groups import COMPACT_HEADER
 from research.report.style import MIN_FONT, ONE_COLUMN, TWO_COLUMNS
 from research.study.emphasis import emphasis_stage, with_groups
 from research.study.figure_set import NAMES, SIZES, StudyFigures, draw_figures
@@ -135,8 +136,11 @@ def test_figures_fit_a_column_with_legible_separate_text_and_labelled_groups(stu
         for width in (ONE_COLUMN, TWO_COLUMNS):
             fig = figures.draw(name, width)
             shown = check_figure(fig, width, lang)
-            labels = {s for s in shown if s in figures.groups.labels.values()}
+            sized = set(figures.groups.labels.values()) | set(figures.groups.compact.values())
+            labels = {s for s in shown if s in sized}
             assert len(labels) == len(figures.groups), (name, width)  # every group, each with its size
+            if labels <= set(figures.groups.compact.values()):  # the compact sizes are explained
+                assert COMPACT_HEADER[lang] in shown, (name, width)
             flat = {re.sub(r"\s+", "", s) for s in shown}  # a title may be wrapped
             assert all(re.sub(r"\s+", "", names[c]) in flat for c in codebook.codes()), (name, width)
             plt.close(fig)
@@ -188,7 +192,8 @@ def test_outputs_write_two_sizes_with_captions_and_searchable_pdfs(study, tmp_pa
             assert float(box.group(1)) / 72 == pytest.approx(width, abs=0.01)
             assert b"/FontFile2" in pdf and b"Type3" not in pdf  # TrueType glyphs embedded
             text = re.sub(r"\s+", "", extract_text(io.BytesIO(pdf)))
-            missing = [g for g in groups.order if re.sub(r"\s+", "", groups.label(g)) not in text]
+            missing = [g for g in groups.order  # a label with its size, compact in a narrow dot plot
+                       if not any(re.sub(r"\s+", "", groups.label(g, c)) in text for c in (False, True))]
             assert not missing, (size, suffix, missing[:3])
             if lang == "zh":
                 assert not LATIN.search(text), LATIN.findall(text)[:10]

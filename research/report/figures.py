@@ -16,7 +16,7 @@ import pandas as pd
 import matplotlib.pyplot as plt
 
 from research import codebook
-from research.report.groups import Groups, plain_groups
+from research.report.groups import COMPACT_HEADER, Groups, plain_groups
 from research.report.model_figures import (TEXT, column_labels, confusion_figure, k_selection_figure,  # noqa: F401
                                            reliability_figure, text_width, topic_words_figure, wrap)
 from research.report.style import (GROUP_MARKERS, MAX_COLOURED_GROUPS, MIN_FONT, TWO_COLUMNS, group_colors,
@@ -43,7 +43,7 @@ def interval_figure(table: pd.DataFrame, items: list, item_names: dict, axis_lab
     top = max(5.0, 100 * float(frame.ci_high.max()) * 1.04)
     if len(groups) <= MAX_COLOURED_GROUPS:
         return _side_by_side(frame, items, item_names, axis_label, groups, width, top)
-    return _dot_panels(frame, items, item_names, axis_label, groups, width, top)
+    return _dot_panels(frame, items, item_names, axis_label, groups, width, top, lang)
 
 
 def _bar(ax, x, y, low, high, **style):
@@ -86,21 +86,25 @@ def _side_by_side(frame, items, item_names, axis_label, groups: Groups, width, t
     return fig
 
 
-def _dot_panels(frame, items, item_names, axis_label, groups: Groups, width, top) -> plt.Figure:
-    """A small panel per item, one row per group (shared across the panels)."""
+def _dot_panels(frame, items, item_names, axis_label, groups: Groups, width, top, lang) -> plt.Figure:
+    """A small panel per item, one row per group (shared across the panels); in one column the
+    groups' sizes are compact, under a header that names them."""
     n, cols = len(groups), 4
     rows = -(-len(items) // cols)
     height = rows * (n * ROW + 0.3) + 0.3
     fig, axes = plt.subplots(rows, cols, figsize=(width, height), sharex=True, sharey=True, squeeze=False)
     by, item = frame.columns[0], frame.columns[1]
     y = np.arange(n)
+    compact = width < 5
+    room = (width - max(text_width(groups.label(g, compact)) for g in groups.order) - 0.3) / cols
+    title_size = MIN_FONT if compact else MIN_FONT + 1
     for ax, code in zip(axes.flat, items):
         sub = frame[frame[item] == code].set_index(by).loc[groups.order]
         for i in range(0, n, 2):
             ax.axhspan(i - 0.5, i + 0.5, color="0.93", lw=0, zorder=0)
         _bar(ax, sub.share.to_numpy(), y, sub.ci_low.to_numpy(), sub.ci_high.to_numpy(), fmt="o", ms=2.2,
              color="black")
-        ax.set_title(wrap(item_names[code], (width - 1.6) / cols), pad=2)
+        ax.set_title(wrap(item_names[code], room * MIN_FONT / title_size), pad=2, fontsize=title_size)
         ax.set_xlim(-0.03 * top, top)
         ax.set_ylim(n - 0.5, -0.5)
         ax.tick_params(axis="y", length=0)
@@ -108,7 +112,10 @@ def _dot_panels(frame, items, item_names, axis_label, groups: Groups, width, top
         ax.set_xticks([v for v in ticks if 0 <= v <= 0.85 * top])  # clear of the next panel's 0
         ax.grid(axis="x", color="0.85", lw=0.4)
         ax.set_axisbelow(True)
-    axes[0, 0].set_yticks(y, [groups.label(g) for g in groups.order])
+    axes[0, 0].set_yticks(y, [groups.label(g, compact) for g in groups.order])
+    if compact:
+        axes[0, 0].annotate(COMPACT_HEADER[lang], (0, 1), xycoords="axes fraction", xytext=(-3, 3),
+                            textcoords="offset points", ha="right", va="bottom", fontsize=MIN_FONT)
     for ax in list(axes.flat)[len(items):]:
         ax.axis("off")
     fig.supxlabel(axis_label)

@@ -28,8 +28,15 @@ def display_name(group, names: dict | None = None, lang: str = "en") -> str:
     return VALUES_ZH.get(shown, shown) if lang == "zh" else shown
 
 
-def size_label(name: str, documents: int, units: int, lang: str = "en") -> str:
-    """``Anytown (1 doc, 87 units)`` / ``某市（1篇，87段）``."""
+#: The header over compact labels (:func:`size_label` with ``compact``), which name no unit.
+COMPACT_HEADER = {"en": "(documents, units)", "zh": "（文件数，段落数）"}
+
+
+def size_label(name: str, documents: int, units: int, lang: str = "en", compact: bool = False) -> str:
+    """``Anytown (1 doc, 87 units)`` / ``某市（1篇，87段）``; ``compact``: ``Anytown (1, 87)``
+    (for narrow figures, under the header :data:`COMPACT_HEADER`)."""
+    if compact:
+        return f"{name}（{documents}，{units}）" if lang == "zh" else f"{name} ({documents}, {units})"
     if lang == "zh":
         return f"{name}（{documents}篇，{units}段）"
     return f"{name} ({documents} doc{'' if documents == 1 else 's'}, {units} units)"
@@ -42,6 +49,7 @@ class Groups:
     order: list[str]
     labels: dict[str, str]
     rule: str = "name"
+    compact: dict[str, str] = field(default_factory=dict)
     by: str = "city"
     documents: dict[str, int] = field(default_factory=dict)
     units: dict[str, int] = field(default_factory=dict)
@@ -49,8 +57,8 @@ class Groups:
     def __len__(self) -> int:
         return len(self.order)
 
-    def label(self, group) -> str:
-        return self.labels.get(str(group), str(group))
+    def label(self, group, compact: bool = False) -> str:
+        return (self.compact if compact else self.labels).get(str(group), str(group))
 
 
 def group_sizes(labels: pd.DataFrame, metadata: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -90,10 +98,12 @@ def make_groups(sizes: pd.DataFrame, by: str = "city", lang: str = "en", names: 
         ordered = sorted(sizes.group)
     docs, units = dict(zip(sizes.group, sizes.documents)), dict(zip(sizes.group, sizes.units))
     labels = {g: size_label(shown[g], docs[g], units[g], lang) for g in sizes.group}
-    return Groups(list(ordered), labels, rule, by, docs, units)
+    compact = {g: size_label(shown[g], docs[g], units[g], lang, compact=True) for g in sizes.group}
+    return Groups(list(ordered), labels, rule, compact, by, docs, units)
 
 
 def plain_groups(values, lang: str = "en", names: dict | None = None) -> Groups:
     """Groups of a table without sizes (a notebook drawing a bare table): ordered by name."""
     order = sorted({str(v) for v in values})
-    return Groups(order, {g: display_name(g, names, lang) for g in order})
+    labels = {g: display_name(g, names, lang) for g in order}
+    return Groups(order, labels, compact=labels)
