@@ -17,6 +17,7 @@ from research.atomic import write_text
 from research.report.captions import caption
 from research.report.groups import Groups, group_sizes, make_groups
 from research.report.style import ONE_COLUMN, TWO_COLUMNS
+from research.study.folder import load_study
 
 #: File-name suffix of each print size.
 SIZES = {"": TWO_COLUMNS, "_1col": ONE_COLUMN}
@@ -43,13 +44,6 @@ def _json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def display_names(metadata: pd.DataFrame, by: str, lang: str) -> dict[str, str]:
-    """Display name per group, from the data: Chinese city names (``city_zh``) in Chinese."""
-    if by == "city" and lang == "zh" and "city_zh" in metadata:
-        return {c: z or c for c, z in zip(metadata.city, metadata.city_zh)}
-    return {}
-
-
 class StudyFigures:
     """The figures of the study folder ``study`` in ``lang``; ``order`` the groups' order rule
     (None: as the metadata gives, else by name)."""
@@ -58,10 +52,10 @@ class StudyFigures:
         self.study, self.lang = Path(study), lang
         self.summary = _json(self.study / "study.json")
         self.by = self.summary.get("by", "city")
-        metadata = _read(self.study / "metadata.csv", dtype=str)
+        folder = load_study(self.study)
         labels = _read(self.study / "labels.csv", dtype={"doc_id": str}, usecols=["doc_id", "label_source"])
-        self.groups: Groups = make_groups(group_sizes(labels, metadata, self.by), self.by, lang,
-                                          display_names(metadata, self.by, lang), order)
+        self.groups: Groups = make_groups(group_sizes(labels, folder.metadata, self.by), self.by, lang,
+                                          folder.names(lang), order)
         sources = labels.label_source.value_counts()
         self.facts = {"by": self.by, "groups": len(self.groups), "documents": int(labels.doc_id.nunique()),
                       "units": len(labels), "gold": int(sources.get("gold", 0)),
