@@ -106,7 +106,7 @@ def _report(args) -> int:
     from research.study.outputs import outputs_stage
 
     langs = ("en", "zh") if args.lang == "both" else (args.lang,)
-    written = outputs_stage(Path(args.study), langs=langs, notebooks=False, jobs=args.jobs)
+    written = outputs_stage(Path(args.study), langs=langs, notebooks=False, jobs=args.jobs, order=args.order)
     print(f"wrote {len(written['tables'])} tables, {len(written['figures'])} figures and report.html under {args.study}/")
     return 0
 
@@ -236,6 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=["en", "zh", "both"], default="both",
                         help="language of the figures (default both; zh files end in _zh)")
     report.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
+    report.add_argument("--order", choices=["given", "size", "name"], default=None,
+                        help="order of the groups in the figures: as the metadata's order column gives, "
+                             "by units (largest first) or by name (default: given when there is an order "
+                             "column, else name)")
     report.set_defaults(func=_report)
 
     study = commands.add_parser(

@@ -25,12 +25,15 @@ from pathlib import Path
 import pandas as pd
 from research import paths
 from research.report.figures import emphasis_figure
+from research.report.groups import make_groups
 from research.report.style import apply_style, save_figure
 apply_style()
 shares = pd.read_csv(paths.ROOT / "reports" / "tables" / "emphasis.csv")[["group", "area", "share", "ci_low", "ci_high"]]
-names = {"Binzhou": "滨州", "Panjin": "盘锦"}
+sizes = pd.DataFrame({"group": sorted(shares.group.unique()), "documents": 1, "units": 50})
+names = {"Binzhou": "滨州", "Panjin": "盘锦"}  # Chinese and Latin glyphs in both figures
 for lang in ("zh", "en"):
-    save_figure(emphasis_figure(shares, lang=lang, title="医疗保障 emphasis", group_names=names), Path(sys.argv[1]), lang)
+    groups = make_groups(sizes, "city", lang, names)
+    save_figure(emphasis_figure(shares, lang=lang, groups=groups), Path(sys.argv[1]), lang)
 """
 
 

@@ -4,6 +4,7 @@ never run an earlier stage."""
 
 from __future__ import annotations
 
+import html
 import shutil
 import warnings
 from pathlib import Path
@@ -44,12 +45,18 @@ def test_outputs_build_in_both_languages_and_repeat_exactly(seeds_study, tmp_pat
     names = {p.name for p in first}
     for name in ("emphasis.png", "emphasis.pdf", "emphasis_zh.png", "confusion_zh.png", "confusion.pdf",
                  "reliability.png", "emphasis_classifier.png", "residuals_zh.pdf", "emphasis.tex",
-                 "indicators.tex", "classifier_metrics.tex", "report.html"):
+                 "emphasis_1col.pdf", "emphasis_1col_zh.png", "emphasis.caption.txt", "emphasis_zh.caption.txt",
+                 "residuals_1col.pdf", "indicators.tex", "classifier_metrics.tex", "report.html"):
         assert name in names, name
     for a, b in zip(sorted(first), sorted(again)):
         assert a.name == b.name and a.read_bytes() == b.read_bytes(), a.name
     pdf = (seeds_study / "figures" / "emphasis_zh.pdf").read_bytes()
     assert b"/FontFile2" in pdf and b"Type3" not in pdf  # TrueType glyphs embedded
+    page = (seeds_study / "report.html").read_text(encoding="utf-8")
+    for name in ("emphasis", "residuals", "confusion"):  # the page shows the captions written beside the figures
+        caption = (seeds_study / "figures" / f"{name}.caption.txt").read_text(encoding="utf-8").strip()
+        assert f"<figcaption class=note>{html.escape(caption)}</figcaption>" in page, name
+    assert "each label gives its documents and units" in page
     tex = (seeds_study / "tables" / "emphasis.tex").read_text(encoding="utf-8")
     assert "\\toprule" in tex and "\\bottomrule" in tex
 

@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 
-from research.report.style import OKABE_ITO, label_names
+from research.report.style import OKABE_ITO, TWO_COLUMNS as WIDTH, label_names
 
-WIDTH = 7.1  #: inches, the widest a two-column page takes
 TEXT = {"en": {"difference": "difference in expected share (95% interval)", "share": "expected share",
                "marked": "few documents: no interval", "per": "per unit"},
         "zh": {"difference": "预期占比之差（95% 区间）", "share": "预期占比", "marked": "文件过少：不给区间",
@@ -23,15 +22,15 @@ def _name(outcome: str, lang: str) -> str:
     return label_names(lang).get(outcome, outcome)
 
 
-def difference_figure(effects: pd.DataFrame, lang: str = "en") -> plt.Figure:
+def difference_figure(effects: pd.DataFrame, lang: str = "en", width: float = WIDTH) -> plt.Figure:
     """Each term's effect (level minus reference, or per unit) on each outcome: points with
     95% intervals, one column of panels per term; marked rows drawn hollow without interval."""
     t = TEXT[lang]
     contrasts = list(dict.fromkeys(zip(effects.term, effects.contrast)))
     outcomes = list(dict.fromkeys(effects.outcome))
-    cols = min(3, len(contrasts))
+    cols = min(3 if width > 5 else 1, len(contrasts))
     rows = int(np.ceil(len(contrasts) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, 0.6 + rows * (0.55 + 0.2 * len(outcomes))),
+    fig, axes = plt.subplots(rows, cols, figsize=(width, 0.6 + rows * (0.55 + 0.2 * len(outcomes))),
                              sharey=True, squeeze=False)
     y = np.arange(len(outcomes))
     for ax, (term, contrast) in zip(axes.flat, contrasts):
@@ -45,7 +44,7 @@ def difference_figure(effects: pd.DataFrame, lang: str = "en") -> plt.Figure:
         ax.set_title(f"{term}: {t['per'] if contrast == 'per unit' else contrast}", fontsize=9)
         ax.tick_params(axis="x", labelsize=7)
         if (~ok).any():
-            ax.legend(loc="lower right", fontsize=6)
+            ax.legend(loc="lower right", fontsize=7)
     for ax in axes.flat[len(contrasts):]:
         ax.set_visible(False)
     axes[0, 0].set_yticks(y, [_name(o, lang) for o in outcomes])
@@ -55,13 +54,13 @@ def difference_figure(effects: pd.DataFrame, lang: str = "en") -> plt.Figure:
     return fig
 
 
-def levels_figure(levels: pd.DataFrame, term: str, lang: str = "en") -> plt.Figure:
+def levels_figure(levels: pd.DataFrame, term: str, lang: str = "en", width: float = WIDTH) -> plt.Figure:
     """Expected share of each outcome at each level of ``term``, with 95% intervals."""
     t = TEXT[lang]
     sub = levels[levels.term == term]
     outcomes = list(dict.fromkeys(sub.outcome))
     names = list(dict.fromkeys(sub.level.astype(str)))
-    fig, ax = plt.subplots(figsize=(WIDTH, 1.2 + 0.28 * len(outcomes) * max(1, len(names) / 3)))
+    fig, ax = plt.subplots(figsize=(width, 1.2 + 0.28 * len(outcomes) * max(1, len(names) / 3)))
     offsets = np.linspace(-0.3, 0.3, len(names)) if len(names) > 1 else [0.0]
     for k, (level, dy) in enumerate(zip(names, offsets)):
         part = sub[sub.level.astype(str) == level].set_index("outcome").reindex(outcomes)
@@ -79,14 +78,14 @@ def levels_figure(levels: pd.DataFrame, term: str, lang: str = "en") -> plt.Figu
     return fig
 
 
-def curve_figure(curves: pd.DataFrame, term: str, lang: str = "en") -> plt.Figure:
+def curve_figure(curves: pd.DataFrame, term: str, lang: str = "en", width: float = WIDTH) -> plt.Figure:
     """Expected share of each outcome along ``term``'s observed range, with a 95% band."""
     t = TEXT[lang]
     sub = curves[curves.term == term]
     outcomes = list(dict.fromkeys(sub.outcome))
-    cols = 4
+    cols = 4 if width > 5 else 2
     rows = int(np.ceil(len(outcomes) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH, 0.4 + 1.55 * rows), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(width, 0.4 + 1.55 * rows), sharex=True, squeeze=False)
     for ax, outcome in zip(axes.flat, outcomes):
         part = sub[sub.outcome == outcome].sort_values("value")
         ax.fill_between(part.value, part.ci_low, part.ci_high, color=OKABE_ITO[1], alpha=0.35, lw=0)
@@ -101,7 +100,8 @@ def curve_figure(curves: pd.DataFrame, term: str, lang: str = "en") -> plt.Figur
     return fig
 
 
-def effects_figures(effects: pd.DataFrame, levels: pd.DataFrame, curves: pd.DataFrame, lang: str = "en"):
+def effects_figures(effects: pd.DataFrame, levels: pd.DataFrame, curves: pd.DataFrame, lang: str = "en",
+                    width: float = WIDTH):
     """Every effects figure of a study: (file name, figure) pairs, per view (``areas``,
     ``topics``, ``seeded topics``): the differences, then each categorical term's levels and
     each numeric term's curve."""
@@ -109,8 +109,8 @@ def effects_figures(effects: pd.DataFrame, levels: pd.DataFrame, curves: pd.Data
         slug = view.replace(" ", "_")
         sub = effects[effects.view == view]
         if sub.estimate.notna().any():
-            yield f"effects_{slug}", difference_figure(sub, lang)
+            yield f"effects_{slug}", difference_figure(sub, lang, width)
         for term in dict.fromkeys(levels[levels.view == view].term):
-            yield f"effects_{slug}_levels_{term}", levels_figure(levels[levels.view == view], term, lang)
+            yield f"effects_{slug}_levels_{term}", levels_figure(levels[levels.view == view], term, lang, width)
         for term in dict.fromkeys(curves[curves.view == view].term):
-            yield f"effects_{slug}_curve_{term}", curve_figure(curves[curves.view == view], term, lang)
+            yield f"effects_{slug}_curve_{term}", curve_figure(curves[curves.view == view], term, lang, width)

@@ -1,4 +1,13 @@
-"""Figures for papers.  Each function takes tidy tables and returns a matplotlib figure."""
+"""Figures that compare groups, for papers: each function takes a tidy table and returns a
+matplotlib figure ``width`` inches wide (:data:`~research.report.style.ONE_COLUMN` or
+:data:`~research.report.style.TWO_COLUMNS`), every text at least 7 pt at that size.
+
+Groups are drawn in the order of a :class:`~research.report.groups.Groups` and labelled with
+their size.  Up to :data:`~research.report.style.MAX_COLOURED_GROUPS` groups sit side by side
+within each area, told apart by colour and marker; beyond that every area gets a small panel
+with one row per group (a dot plot, no colour needed), which holds 30 groups.  Every area (or
+topic) is drawn, an empty one at 0.  The figures of the classifier and the topic models are in
+:mod:`research.report.model_figures`."""
 
 from __future__ import annotations
 
@@ -7,182 +16,160 @@ import pandas as pd
 import matplotlib.pyplot as plt
 
 from research import codebook
-from research.report.style import city_name, group_colors, label_colors, label_names
+from research.report.groups import COMPACT_HEADER, Groups, plain_groups
+from research.report.model_figures import (TEXT, column_labels, confusion_figure, k_selection_figure,  # noqa: F401
+                                           reliability_figure, text_width, topic_words_figure, wrap)
+from research.report.style import (GROUP_MARKERS, MAX_COLOURED_GROUPS, MIN_FONT, TWO_COLUMNS, group_colors,
+                                   label_names)
 
-TEXT = {
-    "en": {"share": "share of units", "area": "area", "city": "city", "gold": "gold labels",
-           "residual": "adjusted standardized residual", "predicted": "predicted", "true": "gold",
-           "confidence": "mean predicted probability (top label)", "accuracy": "observed accuracy",
-           "perfect": "perfect calibration", "topic": "topic", "prevalence": "mean topic proportion",
-           "weight": "word probability", "k": "number of topics K", "npmi": "NPMI coherence",
-           "u_mass": "u_mass coherence", "perplexity": "held-out perplexity",
-           "stability": "stability across seeds", "composition": "composition",
-           "intervals": "share with 95% bootstrap interval", "units": "units"},
-    "zh": {"share": "段落占比", "area": "领域", "city": "城市", "gold": "人工标注",
-           "residual": "调整标准化残差", "predicted": "预测", "true": "人工标注",
-           "confidence": "平均预测概率（最高类）", "accuracy": "实际准确率", "perfect": "完全校准",
-           "topic": "主题", "prevalence": "平均主题比例", "weight": "词概率", "k": "主题数 K",
-           "npmi": "NPMI 一致性", "u_mass": "u_mass 一致性", "perplexity": "留出困惑度",
-           "stability": "跨种子稳定性", "composition": "构成", "intervals": "占比及 95% 自助法区间",
-           "units": "段落"},
-}
+#: Height of one row (a group in a panel), inches.
+ROW = 0.11
 
 
-def emphasis_figure(shares: pd.DataFrame, lang: str = "en", title: str = "",
-                    group_names: dict[str, str] | None = None) -> plt.Figure:
-    """Left: stacked composition per group (the first column of ``shares``: city, province,
-    ...). Right: each area's share per group with its 95% interval."""
-    t, names, colors = TEXT[lang], label_names(lang), label_colors()
-    codes = codebook.codes()
-    by = shares.columns[0]
-    cities = sorted(shares[by].unique())
-    marks = group_colors(cities)
-    height = max(4.2, 2.4 + 0.22 * len(cities))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, height), gridspec_kw={"width_ratios": [1, 1.6]})
-    bottom = np.zeros(len(cities))
-    wide = shares.pivot(index=by, columns="area", values="share").reindex(index=cities, columns=codes)
-    for code in codes:
-        values = wide[code].to_numpy(dtype=float)
-        left.barh([city_name(c, group_names) for c in cities], values, left=bottom, color=colors[code],
-                  label=names[code], edgecolor="white", linewidth=0.5)
-        bottom += values
-    left.set_xlim(0, 1)
-    left.set_xlabel(t["share"])
-    left.set_title(t["composition"])
-    left.invert_yaxis()
-    offsets = np.linspace(-0.3, 0.3, len(cities))
-    markers = ["o", "s", "^", "D", "v", "P", "X"]
-    for j, city in enumerate(cities):
-        sub = shares[shares[by] == city].set_index("area").loc[codes]
-        x = np.arange(len(codes)) + offsets[j]
-        right.errorbar(x, sub.share, yerr=[sub.share - sub.ci_low, sub.ci_high - sub.share], fmt=markers[j % 7],
-                       ms=4, capsize=2, lw=0.8, color=marks[city], label=city_name(city, group_names))
-    right.set_xticks(np.arange(len(codes)), [names[c] for c in codes], rotation=30, ha="right")
-    right.set_ylabel(t["share"])
-    right.set_title(t["intervals"])
-    right.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.28))
-    left.legend(ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.18))
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
+def complete(table: pd.DataFrame, groups: list[str], items: list) -> pd.DataFrame:
+    """``table`` (group column first, then item, share, ci_low, ci_high) with a row for every
+    group and item, in that order: an item a group lacks is 0 with the interval [0, 0]."""
+    by, item = table.columns[0], table.columns[1]
+    frame = table.assign(**{by: table[by].astype(str)}).set_index([by, item])[["share", "ci_low", "ci_high"]]
+    index = pd.MultiIndex.from_product([groups, items], names=[by, item])
+    return frame.reindex(index, fill_value=0.0).reset_index()
+
+
+def interval_figure(table: pd.DataFrame, items: list, item_names: dict, axis_label: str,
+                    groups: Groups | None = None, width: float = TWO_COLUMNS, lang: str = "en") -> plt.Figure:
+    """Share of each item (area, topic) per group with its 95% interval, in percent."""
+    groups = groups or plain_groups(table.iloc[:, 0], lang)
+    frame = complete(table, groups.order, items)
+    top = max(5.0, 100 * float(frame.ci_high.max()) * 1.04)
+    if len(groups) <= MAX_COLOURED_GROUPS:
+        return _side_by_side(frame, items, item_names, axis_label, groups, width, top)
+    return _dot_panels(frame, items, item_names, axis_label, groups, width, top, lang)
+
+
+def _bar(ax, x, y, low, high, **style):
+    ax.errorbar(100 * x, y, xerr=[100 * (x - low), 100 * (high - x)], capsize=1.2, elinewidth=0.7,
+                markeredgewidth=0.5, **style)
+
+
+def _side_by_side(frame, items, item_names, axis_label, groups: Groups, width, top) -> plt.Figure:
+    """One band per item, the groups' points with intervals one under another inside it."""
+    n = len(groups)
+    panels = 2 if width >= 5 and len(items) > 3 else 1
+    per_panel = -(-len(items) // panels)
+    band = 0.14 + 0.068 * n  # inches per item
+    legend_cols = max(1, min(n, int((width - 0.2) // (max(text_width(groups.label(g)) for g in groups.order) + 0.4))))
+    height = per_panel * band + 0.45 + 0.16 * -(-n // legend_cols)
+    fig, axes = plt.subplots(1, panels, figsize=(width, height), sharex=True, squeeze=False)
+    colors = group_colors(groups.order)
+    by, item = frame.columns[0], frame.columns[1]
+    offsets = (np.arange(n) - (n - 1) / 2) * min(0.8 / n, 0.24)
+    for p, ax in enumerate(axes.flat):
+        mine = items[p * per_panel:(p + 1) * per_panel]
+        for i in range(0, len(mine), 2):
+            ax.axhspan(i - 0.5, i + 0.5, color="0.93", lw=0, zorder=0)
+        for j, group in enumerate(groups.order):
+            sub = frame[frame[by] == group].set_index(item).loc[mine]
+            _bar(ax, sub.share.to_numpy(), np.arange(len(mine)) + offsets[j], sub.ci_low.to_numpy(),
+                 sub.ci_high.to_numpy(), fmt=GROUP_MARKERS[j], ms=3.2, color=colors[group],
+                 label=groups.label(group))
+        ax.set_yticks(range(len(mine)), [item_names[c] for c in mine])
+        ax.set_ylim(len(mine) - 0.5, -0.5)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlim(-0.015 * top, top)  # a point at 0 clear of the axis
+        ax.xaxis.set_major_locator(plt.MaxNLocator(6 if width >= 5 else 5, steps=[1, 2, 5, 10]))
+        ax.set_xlabel(axis_label)
+        ax.grid(axis="x", color="0.85", lw=0.4)
+        ax.set_axisbelow(True)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=legend_cols, handletextpad=0.3,
+               columnspacing=1.0, borderaxespad=0.2)
     return fig
 
 
-def residual_heatmap(residuals: pd.DataFrame, lang: str = "en",
-                     group_names: dict[str, str] | None = None) -> plt.Figure:
-    """Group-by-area adjusted standardized residuals of the chi-square test (|r| > 2 marked)."""
-    t, names = TEXT[lang], label_names(lang)
-    fig, ax = plt.subplots(figsize=(8, max(3.6, 1.2 + 0.35 * residuals.shape[0])))
-    limit = max(3.0, float(np.nanmax(np.abs(residuals.to_numpy()))))
-    image = ax.imshow(residuals.to_numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-    ax.set_xticks(range(residuals.shape[1]), [names[c] for c in residuals.columns], rotation=30, ha="right")
-    ax.set_yticks(range(residuals.shape[0]), [city_name(c, group_names) for c in residuals.index])
-    for i in range(residuals.shape[0]):
-        for j in range(residuals.shape[1]):
-            value = residuals.iat[i, j]
-            ax.text(j, i, f"{value:.1f}" + ("*" if abs(value) > 2 else ""), ha="center", va="center",
-                    fontsize=8, color="white" if abs(value) > limit * 0.6 else "black")
-    fig.colorbar(image, ax=ax, label=t["residual"])
-    ax.spines[:].set_visible(False)
-    fig.tight_layout()
-    return fig
-
-
-def topic_words_figure(topics: pd.DataFrame, labels: list[str], lang: str = "en", top: int = 8) -> plt.Figure:
-    """One small panel per topic: its top words by probability."""
-    t = TEXT[lang]
-    k = topics.topic.nunique()
-    cols = 4
-    rows = int(np.ceil(k / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(12, 2.3 * rows), squeeze=False)
-    names = label_names(lang)
-    for topic, ax in zip(range(k), axes.flat):
-        sub = topics[(topics.topic == topic) & (topics["rank"] <= top)].sort_values("rank", ascending=False)
-        ax.barh(sub.word, sub.weight, color="#0072B2")
-        area = labels[topic] if topic < len(labels) else ""
-        suffix = f" ({names.get(area, area)})" if area and area != "free" else ""
-        ax.set_title(f"{t['topic']} {topic}{suffix}", fontsize=9)
-        ax.tick_params(axis="x", labelsize=7)
-    for ax in list(axes.flat)[k:]:
+def _dot_panels(frame, items, item_names, axis_label, groups: Groups, width, top, lang) -> plt.Figure:
+    """A small panel per item, one row per group (shared across the panels); in one column the
+    groups' sizes are compact, under a header that names them."""
+    n, cols = len(groups), 4
+    rows = -(-len(items) // cols)
+    height = rows * (n * ROW + 0.3) + 0.3
+    fig, axes = plt.subplots(rows, cols, figsize=(width, height), sharex=True, sharey=True, squeeze=False)
+    by, item = frame.columns[0], frame.columns[1]
+    y = np.arange(n)
+    compact = width < 5
+    room = (width - max(text_width(groups.label(g, compact)) for g in groups.order) - 0.3) / cols
+    title_size = MIN_FONT if compact else MIN_FONT + 1
+    for ax, code in zip(axes.flat, items):
+        sub = frame[frame[item] == code].set_index(by).loc[groups.order]
+        for i in range(0, n, 2):
+            ax.axhspan(i - 0.5, i + 0.5, color="0.93", lw=0, zorder=0)
+        _bar(ax, sub.share.to_numpy(), y, sub.ci_low.to_numpy(), sub.ci_high.to_numpy(), fmt="o", ms=2.2,
+             color="black")
+        ax.set_title(wrap(item_names[code], room * MIN_FONT / title_size), pad=2, fontsize=title_size)
+        ax.set_xlim(-0.03 * top, top)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.tick_params(axis="y", length=0)
+        ticks = plt.MaxNLocator(3 if width < 5 else 4, steps=[1, 2, 5, 10]).tick_values(0, top)
+        ax.set_xticks([v for v in ticks if 0 <= v <= 0.85 * top])  # clear of the next panel's 0
+        ax.grid(axis="x", color="0.85", lw=0.4)
+        ax.set_axisbelow(True)
+    axes[0, 0].set_yticks(y, [groups.label(g, compact) for g in groups.order])
+    if compact:
+        axes[0, 0].annotate(COMPACT_HEADER[lang], (0, 1), xycoords="axes fraction", xytext=(-3, 3),
+                            textcoords="offset points", ha="right", va="bottom", fontsize=MIN_FONT)
+    for ax in list(axes.flat)[len(items):]:
         ax.axis("off")
-    fig.supxlabel(t["weight"], fontsize=9)
-    fig.tight_layout()
+    fig.supxlabel(axis_label)
     return fig
 
 
-def topic_prevalence_figure(prevalence: pd.DataFrame, lang: str = "en",
-                            group_names: dict[str, str] | None = None) -> plt.Figure:
-    """Per-group topic prevalence with 95% bootstrap intervals."""
-    t = TEXT[lang]
-    cities = sorted(prevalence.city.unique())
-    marks = group_colors(cities)
+def emphasis_figure(shares: pd.DataFrame, lang: str = "en", groups: Groups | None = None,
+                    width: float = TWO_COLUMNS, axis_label: str | None = None) -> plt.Figure:
+    """Each area's share per group (the first column of ``shares``: group, city, ...) with its
+    95% interval; every area of the codebook, in its order."""
+    codes = codebook.codes()
+    return interval_figure(shares[[shares.columns[0], "area", "share", "ci_low", "ci_high"]], codes,
+                           label_names(lang), axis_label or TEXT[lang]["share"], groups, width, lang)
+
+
+def topic_prevalence_figure(prevalence: pd.DataFrame, lang: str = "en", groups: Groups | None = None,
+                            width: float = TWO_COLUMNS, topic_areas: list[str] | None = None) -> plt.Figure:
+    """Per-group mean topic proportion with 95% intervals, every topic (named by its area when
+    ``topic_areas`` gives one)."""
+    t, names = TEXT[lang], label_names(lang)
     topics = sorted(prevalence.topic.unique())
-    fig, ax = plt.subplots(figsize=(9, 3.8))
-    offsets = np.linspace(-0.3, 0.3, len(cities))
-    markers = ["o", "s", "^", "D", "v"]
-    for j, city in enumerate(cities):
-        sub = prevalence[prevalence.city == city].set_index("topic").loc[topics]
-        ax.errorbar(np.arange(len(topics)) + offsets[j], sub.share,
-                    yerr=[sub.share - sub.ci_low, sub.ci_high - sub.share], fmt=markers[j % 5], ms=4,
-                    capsize=2, lw=0.8, color=marks[city], label=city_name(city, group_names))
-    ax.set_xticks(range(len(topics)), [f"{t['topic']} {k}" for k in topics])
-    ax.set_ylabel(t["prevalence"])
-    ax.legend(ncol=min(len(cities), 6))
-    fig.tight_layout()
-    return fig
+    areas = topic_areas or []
+
+    def name(k):
+        area = areas[k] if k < len(areas) else ""
+        return f"{t['topic']} {k}" + (f"（{names[area]}）" if lang == "zh" else f" ({names[area]})") \
+            if area in names else f"{t['topic']} {k}"
+
+    return interval_figure(prevalence[[prevalence.columns[0], "topic", "share", "ci_low", "ci_high"]], topics,
+                           {k: name(k) for k in topics}, t["prevalence"], groups, width, lang)
 
 
-def confusion_figure(matrix: np.ndarray, lang: str = "en") -> plt.Figure:
-    """Leave-one-city-out confusion matrix, rows normalised, counts in the cells."""
+def residual_heatmap(residuals: pd.DataFrame, lang: str = "en", groups: Groups | None = None,
+                     width: float = TWO_COLUMNS) -> plt.Figure:
+    """Group-by-area adjusted standardized residuals of the chi-square test, every area of the
+    codebook (an area without units is 0: the test leaves it out); |r| > 2 marked ``*``."""
     t, names = TEXT[lang], label_names(lang)
     codes = codebook.codes()
-    rows = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
-    fig, ax = plt.subplots(figsize=(6.2, 5.2))
-    ax.imshow(rows, cmap="Blues", vmin=0, vmax=1)
-    for i in range(len(codes)):
-        for j in range(len(codes)):
-            if matrix[i, j]:
-                ax.text(j, i, str(int(matrix[i, j])), ha="center", va="center", fontsize=8,
-                        color="white" if rows[i, j] > 0.5 else "black")
-    ax.set_xticks(range(len(codes)), [names[c] for c in codes], rotation=35, ha="right")
-    ax.set_yticks(range(len(codes)), [names[c] for c in codes])
-    ax.set_xlabel(t["predicted"])
-    ax.set_ylabel(t["true"])
+    groups = groups or plain_groups(residuals.index, lang)
+    frame = residuals.rename(index=str).reindex(index=groups.order, columns=codes).fillna(0.0)
+    values = frame.to_numpy(dtype=float)
+    height = 1.25 + 0.17 * len(groups) + (0.25 if width < 5 else 0)
+    fig, ax = plt.subplots(figsize=(width, height))
+    limit = max(3.0, float(np.abs(values).max()))
+    image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+    ax.set_yticks(range(len(groups)), [groups.label(g) for g in groups.order])
+    room = (width - max(text_width(groups.label(g)) for g in groups.order) - 0.3) / len(codes)
+    column_labels(ax, [names[c] for c in codes], room * 0.95)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            value = values[i, j]
+            ax.text(j, i, f"{round(value, 1) + 0.0:.1f}" + ("*" if abs(value) > 2 else ""), ha="center", va="center",
+                    fontsize=MIN_FONT, color="white" if abs(value) > limit * 0.6 else "black")
+    ax.tick_params(length=0)
+    fig.colorbar(image, ax=ax, label=t["residual"], location="bottom", shrink=0.5, aspect=30, pad=0.02)
     ax.spines[:].set_visible(False)
-    fig.tight_layout()
-    return fig
-
-
-def reliability_figure(bins: list[dict], ece: float, lang: str = "en") -> plt.Figure:
-    """Reliability curve of the top label's probability (leave-one-city-out)."""
-    t = TEXT[lang]
-    frame = pd.DataFrame(bins)
-    fig, ax = plt.subplots(figsize=(4.4, 4.2))
-    ax.plot([0, 1], [0, 1], ls="--", color="0.6", lw=1, label=t["perfect"])
-    ax.plot(frame.confidence, frame.accuracy, marker="o", color="#D55E00", label=f"ECE = {ece:.3f}")
-    for row in frame.itertuples():
-        ax.annotate(str(row.n), (row.confidence, row.accuracy), textcoords="offset points",
-                    xytext=(4, -10), fontsize=7, color="0.3")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel(t["confidence"])
-    ax.set_ylabel(t["accuracy"])
-    ax.legend(loc="upper left")
-    fig.tight_layout()
-    return fig
-
-
-def k_selection_figure(table: pd.DataFrame, chosen: int, lang: str = "en") -> plt.Figure:
-    """The four diagnostics for choosing K, with their spread across seeds."""
-    t = TEXT[lang]
-    lda = table[table.model == "lda"].sort_values("k")
-    fig, axes = plt.subplots(1, 4, figsize=(12, 2.8))
-    for ax, metric in zip(axes, ["npmi", "u_mass", "perplexity", "stability"]):
-        sd = lda.get(f"{metric}_sd")
-        ax.errorbar(lda.k, lda[metric], yerr=sd if sd is not None else None, marker="o", ms=3,
-                    capsize=2, color="#0072B2")
-        ax.axvline(chosen, color="#D55E00", ls=":", lw=1)
-        ax.set_xlabel(t["k"])
-        ax.set_title(t[metric])
-    fig.tight_layout()
     return fig

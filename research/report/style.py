@@ -18,8 +18,17 @@ from research.report.fonts import cjk_font_path  # noqa: E402
 
 #: Okabe–Ito palette (colour-blind safe), one colour per label in the codebook's order.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
-#: Okabe–Ito colours for groups (cities, provinces, ...) and other series (black first).
-CITY_COLORS = ["#000000", "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
+#: Okabe–Ito colours for groups (cities, provinces, ...) and other series, darkest first; the
+#: pale yellow is left out (hard to see on white) and a dark grey takes the eighth place.
+CITY_COLORS = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#666666"]
+#: One marker per group, so that groups stay apart in greyscale (open and filled shapes).
+GROUP_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "h"]
+#: The most groups a figure tells apart by colour and marker; beyond it groups get a row each.
+MAX_COLOURED_GROUPS = len(CITY_COLORS)
+#: Print widths in inches: one journal column and two.
+ONE_COLUMN, TWO_COLUMNS = 3.5, 7.1
+#: The smallest font size at print size (points): every text of a figure is at least this.
+MIN_FONT = 7
 #: Family names under which the packaged font files are registered (no installed font has them).
 CJK_FAMILY = "Research Noto Sans CJK SC"
 FALLBACK_FAMILY = "Research DejaVu Sans"
@@ -40,12 +49,11 @@ def city_name(city: str, names: dict[str, str] | None = None) -> str:
 
 
 def group_colors(groups: list[str]) -> dict[str, str]:
-    """One colour per group in the order given: Okabe–Ito for up to seven groups, then
-    matplotlib's tab20 cycle."""
-    if len(groups) <= len(CITY_COLORS):
+    """One colour per group in the order given (Okabe–Ito); past :data:`MAX_COLOURED_GROUPS`
+    groups, black for all: such figures give each group its own row instead of a colour."""
+    if len(groups) <= MAX_COLOURED_GROUPS:
         return dict(zip(groups, CITY_COLORS))
-    cmap = plt.get_cmap("tab20")
-    return {g: matplotlib.colors.to_hex(cmap(i % 20)) for i, g in enumerate(groups)}
+    return {g: CITY_COLORS[0] for g in groups}
 
 
 def _register(family: str, paths: list[Path]) -> None:
@@ -102,15 +110,28 @@ def apply_style() -> None:
         "svg.hashsalt": "research",
         "figure.dpi": 100,
         "savefig.dpi": 300,
-        "savefig.bbox": "tight",
+        "savefig.bbox": None,  # the figure's own size: 3.5 or 7.1 inches wide, as drawn
+        "figure.constrained_layout.use": True,
+        "figure.constrained_layout.h_pad": 0.02,
+        "figure.constrained_layout.w_pad": 0.02,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "axes.titlesize": 11,
-        "axes.labelsize": 10,
-        "xtick.labelsize": 9,
-        "ytick.labelsize": 9,
-        "legend.fontsize": 8,
+        "font.size": MIN_FONT,
+        "axes.titlesize": 8,
+        "figure.titlesize": 8,
+        "figure.labelsize": 8,
+        "axes.labelsize": 8,
+        "xtick.labelsize": MIN_FONT,
+        "ytick.labelsize": MIN_FONT,
+        "legend.fontsize": MIN_FONT,
+        "legend.title_fontsize": MIN_FONT,
         "legend.frameon": False,
+        "lines.linewidth": 0.8,
+        "axes.linewidth": 0.6,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
+        "xtick.major.size": 2.5,
+        "ytick.major.size": 2.5,
     })
 
 

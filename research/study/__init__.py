@@ -11,7 +11,8 @@ what the earlier ones wrote into the study folder and never runs another:
 4. emphasis (:mod:`~research.study.emphasis`): labels + metadata -> shares per group and document;
 5. independence (:mod:`~research.study.independence`): chi-square test and residuals;
 6. evaluation (:mod:`~research.study.evaluation`): human labels, classifier and topics side by side;
-7. outputs (:mod:`~research.study.outputs`): LaTeX, figures, notebooks, ``report.html``.
+7. outputs (:mod:`~research.study.outputs`): LaTeX, figures (:mod:`~research.study.figure_set`:
+   two print sizes, captions beside them), notebooks, ``report.html``.
 
 Metadata (:mod:`~research.study.metadata`) comes from ``--meta`` or is inferred from the
 documents.  :func:`~research.study.run.run_study` runs the stages;

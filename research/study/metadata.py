@@ -2,7 +2,8 @@
 (without one, the study uses what :mod:`research.corpus.metadata` infers from each document).
 
 The metadata file has one row per document with the columns ``file, city, province, year,
-type``; ``doc_id`` and ``city_zh`` (display name in Chinese figures) are optional.  The seed
+type``; ``doc_id``, ``city_zh`` (display name in Chinese figures) and ``order`` (a number: the
+figures draw the groups in its order) are optional.  The seed
 manifest's column names are accepted as aliases (``city_pinyin`` for ``city``, ``doc_type``
 for ``type``, ``issued`` for ``year``), so ``--meta seeds/manifest.csv`` works as it is.
 
@@ -25,7 +26,7 @@ from research.corpus.metadata import UNKNOWN
 from research.errors import InputError
 
 COLUMNS = ["file", "city", "province", "year", "type"]
-OPTIONAL = ["doc_id", "city_zh"]
+OPTIONAL = ["doc_id", "city_zh", "order"]
 ALIASES = {"city_pinyin": "city", "doc_type": "type", "issued": "year"}
 GROUPINGS = ("city", "province", "year", "type", "level", "place")
 #: A group holding more than this share of at least MIN_DOCS documents is warned about.
@@ -69,6 +70,8 @@ def read_meta(path: str | Path) -> pd.DataFrame:
         if record["year"] and not re.fullmatch(r"\d{4}", year):
             raise InputError(f"{path}: row {number}: year {record['year']!r} is not a year")
         record["year"] = year
+        if not re.fullmatch(r"(-?\d+(\.\d*)?)?", record.get("order", "")):
+            raise InputError(f"{path}: row {number}: order {record['order']!r} is not a number")
         record["_row"] = number
         records.append(record)
     if not records:

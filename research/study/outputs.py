@@ -4,8 +4,8 @@ Reads the study folder only (``study.json``, ``metadata.csv``, ``labels.csv``, `
 ``topics/``, ``tables/*.csv``), so ``python -m research report STUDY`` redraws a finished study
 with the same function.  Writes the LaTeX twin of every table, the presentation tables
 (``emphasis_wide``, ``documents``, ``label_sources``, ``indicators``, ``topics_unseeded_summary``),
-``figures/`` (PNG and PDF, English and ``_zh``), ``notebooks/`` (executed for this study) and
-``report.html``.
+``figures/`` (:mod:`research.study.figure_set`: two print sizes, PNG and PDF, English and ``_zh``,
+a caption beside each), ``notebooks/`` (executed for this study) and ``report.html``.
 """
 
 from __future__ import annotations
@@ -99,65 +99,12 @@ def _unseeded_summary(summary: dict) -> pd.DataFrame:
                           "share_r_loco": summary.get("share_correlation_loco")}])
 
 
-def group_names(metadata: pd.DataFrame, by: str, lang: str) -> dict[str, str]:
-    """Display name per group, from the data: Chinese city names (``city_zh``) in Chinese."""
-    if by == "city" and lang == "zh":
-        return dict(zip(metadata.city, metadata.city_zh))
-    return {}
-
-
-def draw_figures(study: Path, lang: str) -> list[Path]:
-    """Every figure of the study in ``lang`` (files end in ``_zh`` in Chinese)."""
-    from research.report import figures as fg
-    from research.report.style import apply_style, save_figure
-
-    apply_style()
-    summary = json.loads((study / "study.json").read_text(encoding="utf-8"))
-    names = group_names(_read(study / "metadata.csv", dtype=str), summary["by"], lang)
-    tables, topics, out = study / "tables", study / "topics", study / "figures"
-    suffix = "" if lang == "en" else "_zh"
-    written: list[Path] = []
-
-    def save(fig, name):
-        written.extend(save_figure(fig, out, f"{name}{suffix}"))
-
-    for name in ("emphasis", "emphasis_probability", "emphasis_classifier"):
-        if (tables / f"{name}.csv").exists():
-            save(fg.emphasis_figure(_read(tables / f"{name}.csv"), lang, group_names=names), name)
-    if (tables / "residuals.csv").exists():
-        save(fg.residual_heatmap(_read(tables / "residuals.csv").set_index("group"), lang, group_names=names),
-             "residuals")
-    if (tables / "confusion.csv").exists():
-        save(fg.confusion_figure(_read(tables / "confusion.csv").set_index("gold").to_numpy(), lang), "confusion")
-        calibration = _read(tables / "calibration.csv")
-        save(fg.reliability_figure(calibration.to_dict("records"), float(calibration.ece.iloc[0]), lang),
-             "reliability")
-    if (topics / "doc_topics.csv").exists():
-        summary_t = json.loads((topics / "summary.json").read_text(encoding="utf-8"))
-        areas = list(_read(topics / "topic_areas.csv").area) if (topics / "topic_areas.csv").exists() else []
-        save(fg.topic_words_figure(_read(topics / "topics.csv"), areas, lang), "topic_words")
-        save(fg.topic_prevalence_figure(_read(topics / "city_prevalence.csv"), lang, group_names=names),
-             "topic_prevalence")
-        if (topics / "area_prevalence.csv").exists():
-            save(fg.emphasis_figure(_read(topics / "area_prevalence.csv"), lang, group_names=names), "emphasis_topics")
-        k_table = _read(topics / "k_selection.csv")
-        if (k_table.model == "lda").sum() > 1:
-            save(fg.k_selection_figure(k_table, summary_t["k"], lang), "k_selection")
-    if (topics / "seeded" / "doc_topics.csv").exists():
-        labels = json.loads((topics / "seeded" / "summary.json").read_text(encoding="utf-8"))["topic_labels"]
-        save(fg.topic_words_figure(_read(topics / "seeded" / "topics.csv"), labels, lang), "topic_words_seeded")
-    if (tables / "effects.csv").exists():
-        from research.report.effects_figures import effects_figures
-
-        effect_tables = [pd.read_csv(tables / f"{n}.csv", dtype={"note": str}) for n in
-                         ("effects", "effects_levels", "effects_curves")]
-        for name, fig in effects_figures(*effect_tables, lang):
-            save(fig, name)
-    return written
-
-
-def outputs_stage(study: Path, langs=("en", "zh"), notebooks: bool = True, jobs: int = 2) -> dict:
-    """Write every output of the study folder ``study`` (the folder the other stages wrote)."""
+def outputs_stage(study: Path, langs=("en", "zh"), notebooks: bool = True, jobs: int = 2,
+                  order: str | None = None) -> dict:
+    """Write every output of the study folder ``study`` (the folder the other stages wrote);
+    ``order``: the groups' order in the figures (:data:`research.report.groups.ORDER_RULES`;
+    None: as the metadata's ``order`` column gives, else by name)."""
+    from research.study.figure_set import draw_figures
     from research.study.page import write_page
 
     study = Path(study)
@@ -167,7 +114,7 @@ def outputs_stage(study: Path, langs=("en", "zh"), notebooks: bool = True, jobs:
     summary = json.loads((study / "study.json").read_text(encoding="utf-8"))
     metadata = _read(study / "metadata.csv", dtype=str)
     tables = write_tables(study, summary, metadata)
-    draw = functools.partial(draw_figures, study)
+    draw = functools.partial(draw_figures, study, order=order)
     figures = [p for part in map_ordered(draw, langs, jobs=min(jobs, len(langs)), desc="figures") for p in part]
     executed, not_run = _notebooks(study) if notebooks else ([], {})
     summary.update(notebooks=[p.name for p in executed], notebooks_not_run=not_run)

@@ -19,9 +19,13 @@ th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right}th{backgroun
 td:first-child,th:first-child{text-align:left}img{max-width:100%}.note{color:#555;font-size:14px}"""
 
 
-def _figure(path: Path, caption: str) -> str:
+def _figure(path: Path, caption: str = "") -> str:
+    """The figure with its caption: the text the outputs stage wrote beside it
+    (``NAME.caption.txt``, the same the notebooks show), else ``caption``."""
     if not path.exists():
         return ""
+    written = path.with_name(f"{path.stem}.caption.txt")
+    caption = written.read_text(encoding="utf-8").strip() if written.exists() else caption
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
             f"<figcaption class=note>{html.escape(caption)}</figcaption></figure>")
@@ -79,7 +83,7 @@ def _effects(summary: dict, figs: Path, tabs: Path) -> list[str]:
         slug = view.replace(" ", "_")
         parts.append(_figure(figs / f"effects_{slug}.png", f"Effects on {view}: difference in expected share"))
         parts += [_figure(path, f"{view}: {path.stem[len(slug) + 9:].replace('_', ' ', 1)}")
-                  for path in sorted(figs.glob(f"effects_{slug}_[lc]*.png")) if not path.stem.endswith("_zh")]
+                  for path in sorted(figs.glob(f"effects_{slug}_[lc]*.png")) if not path.stem.endswith(("_zh", "_1col"))]
     return parts + [_table(tabs / "effects.csv", "tables/effects.csv")]
 
 
