@@ -44,7 +44,7 @@ def label_document(job: tuple[Path, str], model_path=None, out_format: str | Non
                    suggest: bool = False) -> Labelled:
     """Read, clean, segment and label one document (never raises for bad input); render its
     rows where it runs, so that the caller only writes text."""
-    from research.classify.label import label_units
+    from research.classify.label import label_records
     from research.classify.model_io import cached_model
     from research.corpus.document import try_process_document
 
@@ -53,10 +53,10 @@ def label_document(job: tuple[Path, str], model_path=None, out_format: str | Non
     if error:
         return Labelled(path, doc_id, error=error)
     units = doc.units
-    labels = label_units(cached_model(model_path), [u.text for u in units], [u.section_path for u in units])
+    labels = label_records(cached_model(model_path), [u.text for u in units], [u.section_path for u in units])
     rows = [{"document": str(path), "doc_id": doc_id, "unit_id": u.unit_id, "order": u.order,
              "section_path": u.section_path, "part": u.part, "text": u.text, "n_chars": u.n_chars, **row}
-            for u, row in zip(units, labels.to_dict("records"))]
+            for u, row in zip(units, labels)]
     dropped = [{"document": str(path), **d} for d in report["dropped"]]
     return Labelled(path, doc_id, summary=format_summary(path, rows),
                     rendered=render_rows(rows, out_format, UNIT_COLUMNS) if out_format else "",
