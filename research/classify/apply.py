@@ -64,6 +64,16 @@ def label_document(job: tuple[Path, str], model_path=None, out_format: str | Non
                     suggestions=suggestion_rows(rows) if suggest else [])
 
 
+def warm_up(model_path=None) -> None:
+    """Load the model, the segmenter's dictionary and the corpus code once, here: local workers
+    are forked from this process and share them instead of building them again."""
+    from research.classify.label import label_records
+    from research.classify.model_io import cached_model
+    from research.corpus.document import try_process_document  # noqa: F401  (compiles its patterns)
+
+    label_records(cached_model(model_path), ["医疗保障"], ["规划"])
+
+
 def format_summary(path: Path, rows: list[dict]) -> str:
     """Share of units, of characters, and probability-weighted share per label."""
     n = len(rows) or 1
@@ -80,13 +90,12 @@ def format_summary(path: Path, rows: list[dict]) -> str:
 def classify(inputs: list[str], out: str | None = None, model_path: str | None = None, jobs: int = 1,
              suggest: str | None = None, dask: str | None = None, stream=sys.stdout) -> int:
     """Label every unit of every document; return the process exit code."""
-    from research.classify.model_io import cached_model
     from research.corpus.collection import doc_id_for, find_documents
     from research.parallel import cluster, map_ordered
 
     if jobs < 1:
         raise ResearchError("--jobs must be at least 1")
-    cached_model(model_path)  # fail early, before any work, on a bad model file; forked workers share it
+    warm_up(model_path)  # fail early, before any work, on a bad model file; forked workers share it
     paths = find_documents(inputs)
     if not paths:
         raise InputError("no supported document found (use .txt, .html, .docx or .pdf files or folders)")
