@@ -42,9 +42,13 @@ GOALS = {"classify_vs_bare_jieba": 2.0, "one_plan_vs_bare_jieba": 1.5, "load_mod
 def run_measured(cmd: list[str], env=None) -> tuple[float, int]:
     """Wall time and peak resident memory of a command: the RSS of its process tree summed,
     sampled every 20 ms (pages forked workers share with their parent count once per process,
-    so this is an upper bound)."""
+    so this is an upper bound).  The CPU time of the tree (user + system, its workers included)
+    is added to :data:`CPU_SECONDS` under the command's line."""
+    import resource
+
     import psutil
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     peak, done = 0, threading.Event()
@@ -66,9 +70,14 @@ def run_measured(cmd: list[str], env=None) -> tuple[float, int]:
     done.set()
     thread.join()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_SECONDS[" ".join(map(str, cmd))] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if proc.returncode:
         raise SystemExit(f"benchmark command failed: {' '.join(map(str, cmd))}\n{err[-2000:]}")
     return seconds, peak
+
+
+CPU_SECONDS: dict[str, float] = {}
 
 
 def side_by_side(commands: dict[str, list[str]], repeat: int) -> dict[str, dict]:
@@ -123,12 +132,13 @@ def study(tmp: Path, n: int = STUDY_DOCS) -> dict:
     folder = tmp / f"study_{n}"
     made = write_collection(folder, documents=n)
     out = tmp / f"study_{n}_out"
-    seconds, peak = run_measured([sys.executable, "-m", "research", "study", str(folder), "--out", str(out),
-                                  "--no-notebooks"])
+    cmd = [sys.executable, "-m", "research", "study", str(folder), "--out", str(out), "--no-notebooks"]
+    seconds, peak = run_measured(cmd)
     summary = json.loads((out / "study.json").read_text(encoding="utf-8"))
     timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
     return {"documents": n, "bytes": made["bytes"], "units": summary["units"], "topics": summary["topics"],
-            "seconds": round(seconds, 1), "peak_memory_mb": round(peak / 2**20), "stages_seconds": timings["seconds"]}
+            "seconds": round(seconds, 1), "cpu_seconds": round(CPU_SECONDS[" ".join(map(str, cmd))], 1),
+            "peak_memory_mb": round(peak / 2**20), "stages_seconds": timings["seconds"]}
 
 
 def pipeline(tmp: Path) -> dict:
@@ -164,21 +174,29 @@ def goals(r: dict) -> dict:
     return {k: {"value": v, "goal": GOALS[k], "met": met} for k, (v, met) in out.items()}
 
 
+def _kept(results: dict) -> dict:
+    """The parts of a results file this layout wrote (those of the layout before issue #24,
+    copies of the seeds, are not kept)."""
+    marks = {"startup": "plan", "batch": "collection", "study": "topics", "pipeline": "study_seconds", "load": "study"}
+    return {k: v for k, v in results.items() if k in marks and (k == "load" or marks[k] in v)}
+
+
 def main(parts: list[str]) -> None:
     parts = parts or ["startup", "batch", "study", "pipeline"]
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    if results.get("version", VERSION if "startup" in results or "batch" in results else 1) != VERSION:
-        results = {}  # figures of another benchmark design are not kept
-    results["version"] = VERSION
-    results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
-                          "platform": platform.platform()}
+    measured, load = {}, {}
     for part in parts:
         print(f"{part} ...", flush=True)
         before = os.getloadavg()[0]
         with tempfile.TemporaryDirectory() as name:
-            results[part] = globals()[part](Path(name))
-        results.setdefault("load", {})[part] = {"load_average_1min_before": round(before, 2),
-                                                "after": round(os.getloadavg()[0], 2)}
+            measured[part] = globals()[part](Path(name))
+        load[part] = {"load_average_1min_before": round(before, 2), "after": round(os.getloadavg()[0], 2)}
+    # read the file only now, so that parts run at the same time by another process are kept
+    results = _kept(json.loads(RESULTS.read_text())) if RESULTS.exists() else {}
+    results.update(measured)
+    results["load"] = {**results.get("load", {}), **load}
+    results["version"] = VERSION
+    results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
+                          "platform": platform.platform()}
     results["goals"] = goals(results)
     RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print(json.dumps(results["goals"], indent=1))
