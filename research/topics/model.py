@@ -59,6 +59,9 @@ class TopicModel:
     (chains x units x topics, aligned), ``units_`` (the checked units), ``engine_`` (the fitted
     tomotopy model), ``summary_`` (what ``summary.json`` holds) and ``tables_`` (file name ->
     DataFrame); unseeded also ``k_selection_`` (the gensim grid), seeded ``seed_words_``.
+    With ``sample=N`` and more than N units (a large collection), the model is still fitted on
+    every unit, while K, stability, NPMI and the reference engines are measured on a fixed-seed
+    sample of N units (``sample_``: their indices; ``summary_["sample"]`` says so).
     """
 
     def __init__(self, seeded: bool = False, k="auto", jobs: int = 1, sensitivity: bool = False,
