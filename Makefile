@@ -5,7 +5,7 @@
 # make test:      set up .venv, then run the tests but the slow ones (make test-all: all of them).
 # make lab:       install JupyterLab, register the project's kernel, open notebooks/.
 # make lock:      re-resolve pyproject.toml's ranges into requirements.lock (make setup installs it).
-# make bench:     set up .venv, then run the benchmarks (writes benchmarks/results.json).
+# make bench:     set up .venv, then run the benchmarks (writes benchmarks/results.json; PARTS="startup batch" runs some).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -93,7 +93,7 @@ test-all: setup
 	$(PY) -m pytest -q --durations=10
 
 bench: setup
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(PARTS)
 
 clean:
 	rm -rf data

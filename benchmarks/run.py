@@ -1,13 +1,18 @@
-"""``make bench``: stage timings on the seeds, classify throughput against bare jieba on a
-20 MB batch, peak memory, and the whole pipeline's wall time.  Writes
-``benchmarks/results.json`` and prints a readable table.  Numbers are machine-dependent."""
+"""``make bench``: each figure of issue #24's goals, measured on collections of distinct documents
+(:mod:`benchmarks.collection`: the seeds' sentences recombined into new plans, fixed seed), each
+against a reference run in the same process and at the same time, so that a shared, loaded
+machine moves both.  Writes ``benchmarks/results.json`` (and the machine's load average) and
+prints a table.
+
+``python benchmarks/run.py [startup] [batch] [study] [pipeline]`` runs some parts only; the
+other parts of ``results.json`` are kept.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,111 +22,36 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-BATCH_MB = 20
+from collection import write_collection  # noqa: E402
 
-
-def timed(fn, repeat: int = 3):
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def stage_times() -> dict:
-    """Wall time of each pipeline stage on the five seeds (best of three where cheap)."""
-    from research import paths
-    from research.annotations.check import load_gold
-    from research.classify.estimator import ParagraphClassifier
-    from research.classify.features import compose
-    from research.corpus import build_corpus, read_units
-    from research.corpus.clean import clean_text
-    from research.corpus.reader import read_document
-    from research.corpus.segment import segment
-    from research.text import Tokenizer
-    from research.topics.gensim_lda import fit_lda
-    from research.topics.tokens import build_dictionary, tokenize_all
-
-    files = sorted(paths.SEEDS.glob("*.txt"))
-    Tokenizer()("预热")  # load the dictionary outside the timings
-    out = {}
-    out["read"], raw = timed(lambda: [read_document(f) for f in files])
-    out["clean"], cleaned = timed(lambda: [clean_text(r)[0] for r in raw])
-    out["segment"], docs = timed(lambda: [segment(c, "x") for c in cleaned])
-    texts = [u.text for d in docs for u in d.units]
-    tokenizer = Tokenizer()
-    out["tokenize"], _ = timed(lambda: [tokenizer(t) for t in texts])
-    token_docs = tokenize_all(texts)
-    dictionary = build_dictionary(token_docs)
-    bow = [dictionary.doc2bow(d) for d in token_docs]
-    out["lda_fit_one_model"], _ = timed(lambda: fit_lda(bow, dictionary, 10, 11), repeat=1)
-    with tempfile.TemporaryDirectory() as corpus:
-        gold = load_gold(read_units(build_corpus(paths.SEEDS, Path(corpus)).units))
-    inputs = [compose(t, p) for t, p in zip(gold.text, gold.section_path)]
-    out["train_default_model"], _ = timed(lambda: ParagraphClassifier().fit(inputs, gold.label.to_numpy()),
-                                          repeat=1)
-    from research.classify.model_io import load_model
-
-    out["load_default_model"], model = timed(lambda: load_model())
-    units = [compose(u.text, u.section_path) for d in docs for u in d.units]
-    out["predict_default_model"], _ = timed(lambda: model.predict_proba(units))  # tokenizes again
-    return {k: round(v, 4) for k, v in out.items()}
+RESULTS = ROOT / "benchmarks" / "results.json"
+VERSION = 2  #: of this file's layout (1: copies of the seeds, before issue #24)
+BATCH_MB = 5.7  # the issue's batch
+STUDY_DOCS = 1000
+ONE_PLAN = ROOT / "seeds" / "004_5ae382eb9c728642.txt"  # Jinan, 39 KB: the issue's one plan
+#: The reference: a bare script that imports jieba and segments the files' text.
+BARE_JIEBA = ("import logging, sys, jieba\njieba.setLogLevel(logging.WARNING)\n"
+              "for p in sys.argv[1:]:\n    jieba.lcut(open(p, encoding='utf-8').read())\n")
+LOAD_MODEL = "from research.classify import load_model\nload_model()\n"
+GOALS = {"classify_vs_bare_jieba": 2.0, "one_plan_vs_bare_jieba": 1.5, "load_model_seconds": 1.0,
+         "jobs2_speedup": 1.6, "study_seconds": 240, "study_peak_memory_mb": 1200}
 
 
-def make_batch(folder: Path, megabytes: float) -> int:
-    """Copies of the raw seed captures until the batch holds ``megabytes`` MB."""
-    from research import paths
-
-    folder.mkdir(parents=True, exist_ok=True)
-    seeds = sorted(paths.SEEDS.glob("*.txt"))
-    size, n = 0, 0
-    while size < megabytes * 1e6:
-        for seed in seeds:
-            target = folder / f"{n:05d}_{seed.name}"
-            shutil.copyfile(seed, target)
-            size += target.stat().st_size
-            n += 1
-    return size
-
-
-def bare_segmenters(folder: Path) -> dict:
-    """Bare word segmentation of the decoded text of every file, default dictionary and mode:
-    ``jieba.lcut`` (pure Python, the reference of the targets) and ``rjieba.cut`` (jieba-rs,
-    the engine the project's tokenizer runs on)."""
-    import logging
-
-    import jieba
-    import rjieba
-
-    from research.corpus.reader import read_document
-
-    jieba.setLogLevel(logging.WARNING)
-    texts = [read_document(p) for p in sorted(folder.iterdir())]
-    chars = sum(map(len, texts))
-    out = {}
-    for name, cut in (("jieba", jieba.lcut), ("rjieba", rjieba.Jieba().cut)):
-        cut("预热")
-        start = time.perf_counter()
-        for text in texts:
-            cut(text)
-        seconds = time.perf_counter() - start
-        out[name] = {"chars": chars, "seconds": round(seconds, 3),
-                     "chars_per_second": round(chars / seconds)}
-    return out
-
-
-def run_measured(cmd: list[str], env=None) -> tuple[float, int, subprocess.CompletedProcess]:
+def run_measured(cmd: list[str], env=None) -> tuple[float, int]:
     """Wall time and peak resident memory of a command: the RSS of its process tree summed,
     sampled every 20 ms (pages forked workers share with their parent count once per process,
-    so this is an upper bound)."""
+    so this is an upper bound).  The CPU time of the tree (user + system, its workers included)
+    is added to :data:`CPU_SECONDS` under the command's line."""
+    import resource
+
     import psutil
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    peak = 0
-    done = threading.Event()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    peak, done = 0, threading.Event()
 
     def sample():
         nonlocal peak
@@ -136,168 +66,141 @@ def run_measured(cmd: list[str], env=None) -> tuple[float, int, subprocess.Compl
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
-    out, err = proc.communicate()
+    _, err = proc.communicate()
     done.set()
     thread.join()
     seconds = time.perf_counter() - start
-    result = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_SECONDS[" ".join(map(str, cmd))] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if proc.returncode:
-        raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{err}")
-    return seconds, peak, result
+        raise SystemExit(f"benchmark command failed: {' '.join(map(str, cmd))}\n{err[-2000:]}")
+    return seconds, peak
 
 
-def classify_throughput(folder: Path, chars: int, model: str, jobs: int, tmp: Path,
-                        repeat: int = 1) -> dict:
-    """``python -m research classify`` over a folder: best wall time of ``repeat`` runs (the
-    machine is shared, so single runs are noisy) and the highest peak memory."""
-    cmd = [sys.executable, "-m", "research", "classify", str(folder), "--jobs", str(jobs),
-           "--out", str(tmp / f"out_{model}_{jobs}.csv")]
-    if model != "default":
-        cmd += ["--model", model]
-    runs = [run_measured(cmd)[:2] for _ in range(repeat)]
-    seconds, peak = min(r[0] for r in runs), max(r[1] for r in runs)
-    return {"model": model, "jobs": jobs, "chars": chars, "seconds": round(seconds, 2), "runs": repeat,
-            "chars_per_second": round(chars / seconds), "peak_memory_mb": round(peak / 2**20)}
+CPU_SECONDS: dict[str, float] = {}
 
 
-def scaling(tmp: Path, full: dict) -> dict:
-    """One process on a quarter of the batch against the whole batch.  Time = start-up +
-    chars / marginal throughput: the two runs give both, and the peak memory of each."""
-    from research.corpus.reader import read_document
-
-    quarter = tmp / "batch_quarter"
-    make_batch(quarter, BATCH_MB / 4)
-    chars = sum(len(read_document(p)) for p in quarter.iterdir())
-    part = classify_throughput(quarter, chars, "default", 1, tmp, repeat=2)
-    per_char = (full["seconds"] - part["seconds"]) / (full["chars"] - part["chars"])
-    return {"quarter_batch": part,
-            "full_batch": {k: full[k] for k in ("chars", "seconds", "chars_per_second", "peak_memory_mb")},
-            "marginal_chars_per_second": round(1 / per_char),
-            "startup_seconds": round(part["seconds"] - per_char * part["chars"], 2),
-            "memory_ratio_full_to_quarter": round(full["peak_memory_mb"] / part["peak_memory_mb"], 3)}
+def side_by_side(commands: dict[str, list[str]], repeat: int) -> dict[str, dict]:
+    """Each command ``repeat`` times, the commands taking turns (so a change of load touches all
+    of them); best wall time and highest peak memory of each."""
+    runs: dict[str, list] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, cmd in commands.items():
+            runs[name].append(run_measured(cmd))
+    return {name: {"seconds": round(min(r[0] for r in rs), 3), "runs": repeat,
+                   "peak_memory_mb": round(max(r[1] for r in rs) / 2**20)} for name, rs in runs.items()}
 
 
-def pipeline_time(tmp: Path) -> dict:
-    """``make reproduce`` minus setup, notebooks and the retraining check: the study of seeds/
-    (``python -m research study seeds --meta seeds/manifest.csv --no-notebooks``) in a scratch
-    work folder, with its stage times; and ``train --jobs 2`` (``make models``) apart."""
+def classify_cmd(paths, tmp: Path, *options) -> list[str]:
+    return [sys.executable, "-m", "research", "classify", *map(str, paths), "--out", str(tmp / "out.csv"), *options]
+
+
+def startup(tmp: Path) -> dict:
+    """One plan: ``classify`` against the bare jieba script on the same plan, and ``load_model()``
+    in a fresh process (whole process, interpreter start-up included)."""
+    py = sys.executable
+    times = side_by_side({"bare_jieba": [py, "-c", BARE_JIEBA, str(ONE_PLAN)],
+                          "classify": classify_cmd([ONE_PLAN], tmp),
+                          "load_model": [py, "-c", LOAD_MODEL],
+                          "python": [py, "-c", "pass"]}, repeat=5)
+    return {"plan": ONE_PLAN.name, "plan_bytes": ONE_PLAN.stat().st_size, **times,
+            "classify_to_bare_jieba": round(times["classify"]["seconds"] / times["bare_jieba"]["seconds"], 3)}
+
+
+def batch(tmp: Path) -> dict:
+    """``classify`` on a batch of distinct plans against the bare jieba script on the same files
+    (whole processes, side by side); ``--jobs 2`` against one process; and ``--dask local``
+    (a local cluster of two single-threaded worker processes) on the same batch."""
+    folder = tmp / "batch"
+    made = write_collection(folder, megabytes=BATCH_MB)
+    files = sorted(folder.iterdir())
+    times = side_by_side({"bare_jieba": [sys.executable, "-c", BARE_JIEBA, *map(str, files)],
+                          "classify_jobs1": classify_cmd([folder], tmp),
+                          "classify_jobs2": classify_cmd([folder], tmp, "--jobs", "2")}, repeat=2)
+    dask = side_by_side({"classify_dask_local_2_workers": classify_cmd([folder], tmp, "--dask", "local", "--jobs", "2")},
+                        repeat=1)
+    one, two = times["classify_jobs1"]["seconds"], times["classify_jobs2"]["seconds"]
+    return {"collection": made, **times, **dask,
+            "chars_per_second": {name: round(made["chars"] / v["seconds"]) for name, v in {**times, **dask}.items()},
+            "classify_to_bare_jieba": round(times["bare_jieba"]["seconds"] / one, 3),
+            "jobs2_speedup": round(one / two, 3)}
+
+
+def study(tmp: Path, n: int = STUDY_DOCS) -> dict:
+    """``python -m research study`` on ``n`` distinct plans (topics fitted on every unit;
+    notebooks left out): wall time, peak memory and the time of each stage."""
+    folder = tmp / f"study_{n}"
+    made = write_collection(folder, documents=n)
+    out = tmp / f"study_{n}_out"
+    cmd = [sys.executable, "-m", "research", "study", str(folder), "--out", str(out), "--no-notebooks"]
+    seconds, peak = run_measured(cmd)
+    summary = json.loads((out / "study.json").read_text(encoding="utf-8"))
+    timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    return {"documents": n, "bytes": made["bytes"], "units": summary["units"], "topics": summary["topics"],
+            "seconds": round(seconds, 1), "cpu_seconds": round(CPU_SECONDS[" ".join(map(str, cmd))], 1),
+            "peak_memory_mb": round(peak / 2**20), "stages_seconds": timings["seconds"]}
+
+
+def pipeline(tmp: Path) -> dict:
+    """The study of ``seeds/`` (``make reproduce`` without set-up, notebooks and the retraining
+    check) and ``train --jobs 2`` (``make models``), in a scratch work folder."""
     from research import paths
 
     env = dict(os.environ, RESEARCH_WORKDIR=str(tmp / "work"))
     out = tmp / "work" / "reports"
-    seconds, _, result = run_measured([sys.executable, "-m", "research", "study", str(paths.SEEDS), "--meta",
-                                       str(paths.MANIFEST), "--out", str(out), "--no-notebooks"], env=env)
-    if result.returncode:
-        raise SystemExit(f"study failed: {result.stderr.strip().splitlines()[-1:]}")
+    seconds, _ = run_measured([sys.executable, "-m", "research", "study", str(paths.SEEDS), "--meta",
+                               str(paths.MANIFEST), "--out", str(out), "--no-notebooks"], env=env)
     steps = json.loads((out / "timings.json").read_text(encoding="utf-8"))["seconds"]
     run_measured([sys.executable, "-m", "research", "corpus", "build"], env=env)
-    train, _, _ = run_measured([sys.executable, "-m", "research", "train", "--jobs", "2"], env=env)
-    return {"steps": steps, "total_seconds": round(seconds, 2), "train_seconds": round(train, 2)}
+    train, _ = run_measured([sys.executable, "-m", "research", "train", "--jobs", "2"], env=env)
+    return {"study_seconds": round(seconds, 2), "steps": steps, "train_seconds": round(train, 2)}
 
 
-STUDY_DOCS = 1000  # issue #15: a 1,000-document study in under 10 minutes on 2 cores
-
-
-def make_copies(folder: Path, n: int) -> int:
-    """``n`` documents: copies of the raw seed captures under new names."""
-    from research import paths
-
-    folder.mkdir(parents=True, exist_ok=True)
-    seeds = sorted(paths.SEEDS.glob("*.txt"))
-    for i in range(n):
-        shutil.copyfile(seeds[i % len(seeds)], folder / f"{i:05d}_{seeds[i % len(seeds)].name}")
-    return n
-
-
-def study_time(tmp: Path, n: int = STUDY_DOCS) -> dict:
-    """``python -m research study`` on ``n`` copies of the seeds, every output included: wall
-    time, peak memory and the time of each stage (from the study's ``study.json``)."""
-    folder = tmp / f"study_{n}"
-    make_copies(folder, n)
-    out = tmp / f"study_{n}_out"
-    seconds, peak, result = run_measured([sys.executable, "-m", "research", "study", str(folder),
-                                          "--out", str(out)])
-    if result.returncode:
-        raise SystemExit(f"study failed: {result.stderr.strip().splitlines()[-1:]}")
-    summary = json.loads((out / "study.json").read_text(encoding="utf-8"))
-    timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
-    return {"documents": n, "units": summary["units"], "seconds": round(seconds, 1),
-            "peak_memory_mb": round(peak / 2**20), "stages_seconds": timings["seconds"]}
-
-
-def main() -> None:
-
-    results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                           "platform": platform.platform()}}
-    print("stage timings on the seeds ...", flush=True)
-    results["stages_seconds"] = stage_times()
-    with tempfile.TemporaryDirectory() as name:
-        tmp = Path(name)
-        big = tmp / "batch"
-        size = make_batch(big, BATCH_MB)
-        results["batch"] = {"files": len(list(big.iterdir())), "bytes": size}
-        print(f"bare jieba and rjieba on the {size / 1e6:.1f} MB batch ...", flush=True)
-        bare_big = bare_segmenters(big)
-        results["bare_jieba"] = bare_big["jieba"]
-        results["bare_rjieba"] = bare_big["rjieba"]
-        classify = {}
-        for jobs in (1, 2):  # the one default model, in the same run as bare jieba (issue #12)
-            print(f"classify --jobs {jobs} ...", flush=True)
-            row = classify_throughput(big, bare_big["jieba"]["chars"], "default", jobs, tmp, repeat=2)
-            for name in ("jieba", "rjieba"):
-                row[f"ratio_to_bare_{name}"] = round(row["chars_per_second"] / bare_big[name]["chars_per_second"], 3)
-            classify[f"default_jobs{jobs}"] = row
-        classify["default_jobs2"]["speedup_over_jobs1"] = round(
-            classify["default_jobs2"]["chars_per_second"] / classify["default_jobs1"]["chars_per_second"], 3)
-        results["classify"] = classify
-        print("classify on a quarter of the batch (scaling) ...", flush=True)
-        results["scaling"] = sc = scaling(tmp, classify["default_jobs1"])
-        # the start-up (imports, model loading) runs once before the workers fork
-        classify["default_jobs2"]["speedup_after_startup"] = round(
-            (classify["default_jobs1"]["seconds"] - sc["startup_seconds"])
-            / (classify["default_jobs2"]["seconds"] - sc["startup_seconds"]), 3)
-        print("whole pipeline from raw seeds ...", flush=True)
-        results["pipeline"] = pipeline_time(tmp)
-        print(f"study of {STUDY_DOCS} copies of the seeds ...", flush=True)
-        results["study"] = study_time(tmp)
-    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
-    print(table(results))
-
-
-def table(r: dict) -> str:
-    lines = ["", "stage (seeds)                 seconds"]
-    lines += [f"  {k:<28}{v:>8.3f}" for k, v in r["stages_seconds"].items()]
-    bare = (f"bare jieba.lcut: {r['bare_jieba']['chars_per_second']:,} chars/s, bare rjieba.cut: "
-            f"{r['bare_rjieba']['chars_per_second']:,} chars/s on {r['batch']['bytes'] / 1e6:.1f} MB "
-            f"({r['batch']['files']} files)")
-    lines += ["", bare, "",
-              "classify                      chars/s  ratio to jieba  to rjieba   peak MB"]
-    for k, v in r["classify"].items():
-        lines.append(f"  {k:<26}{v['chars_per_second']:>10,}{v['ratio_to_bare_jieba']:>12.2f}"
-                     f"{v['ratio_to_bare_rjieba']:>11.2f}{v['peak_memory_mb']:>10}")
-    sc = r["scaling"]
-    scale = (f"one process, 1/4 and all of the batch: {sc['startup_seconds']:.1f} s start-up + "
-             f"{sc['marginal_chars_per_second']:,} chars/s; peak memory "
-             f"{sc['quarter_batch']['peak_memory_mb']} -> {sc['full_batch']['peak_memory_mb']} MB")
-    whole = (f"study of seeds/ (make reproduce without set-up and notebooks): {r['pipeline']['total_seconds']:.1f} s; "
-             f"train --jobs 2: {r['pipeline']['train_seconds']:.1f} s")
-    j2 = r["classify"]["default_jobs2"]
-    speedup = (f"--jobs 2 speed-up: {j2['speedup_over_jobs1']:.2f}x "
-               f"({j2['speedup_after_startup']:.2f}x after the start-up)")
-    lines += ["", speedup,
-              scale, whole]
-    lines += [f"  {k:<36}{v:>8.2f}" for k, v in r["pipeline"]["steps"].items()]
+def goals(r: dict) -> dict:
+    """Each goal of issue #24 with its measured figure and whether it is met."""
+    out = {}
+    if "startup" in r:
+        s = r["startup"]
+        out["one_plan_vs_bare_jieba"] = (s["classify_to_bare_jieba"], s["classify_to_bare_jieba"] <= 1.5)
+        out["load_model_seconds"] = (s["load_model"]["seconds"], s["load_model"]["seconds"] <= 1.0)
+    if "batch" in r:
+        b = r["batch"]
+        out["classify_vs_bare_jieba"] = (b["classify_to_bare_jieba"], b["classify_to_bare_jieba"] >= 2.0)
+        out["jobs2_speedup"] = (b["jobs2_speedup"], b["jobs2_speedup"] >= 1.6)
     if "study" in r:
-        st = r["study"]
-        lines += ["", f"study of {st['documents']} documents ({st['units']} units): {st['seconds']:.1f} s, "
-                      f"peak memory {st['peak_memory_mb']} MB"]
-        lines += [f"  {k:<36}{v:>8.2f}" for k, v in st["stages_seconds"].items()]
-    return "\n".join(lines)
+        s = r["study"]
+        out["study_seconds"] = (s["seconds"], s["seconds"] < 240)
+        out["study_peak_memory_mb"] = (s["peak_memory_mb"], s["peak_memory_mb"] <= 1200)
+    return {k: {"value": v, "goal": GOALS[k], "met": met} for k, (v, met) in out.items()}
+
+
+def _kept(results: dict) -> dict:
+    """The parts of a results file this layout wrote (those of the layout before issue #24,
+    copies of the seeds, are not kept)."""
+    marks = {"startup": "plan", "batch": "collection", "study": "topics", "pipeline": "study_seconds", "load": "study"}
+    return {k: v for k, v in results.items() if k in marks and (k == "load" or marks[k] in v)}
+
+
+def main(parts: list[str]) -> None:
+    parts = parts or ["startup", "batch", "study", "pipeline"]
+    measured, load = {}, {}
+    for part in parts:
+        print(f"{part} ...", flush=True)
+        before = os.getloadavg()[0]
+        with tempfile.TemporaryDirectory() as name:
+            measured[part] = globals()[part](Path(name))
+        load[part] = {"load_average_1min_before": round(before, 2), "after": round(os.getloadavg()[0], 2)}
+    # read the file only now, so that parts run at the same time by another process are kept
+    results = _kept(json.loads(RESULTS.read_text())) if RESULTS.exists() else {}
+    results.update(measured)
+    results["load"] = {**results.get("load", {}), **load}
+    results["version"] = VERSION
+    results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
+                          "platform": platform.platform()}
+    results["goals"] = goals(results)
+    RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(json.dumps(results["goals"], indent=1))
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["study"]:  # just the study case: python benchmarks/run.py study [N]
-        with tempfile.TemporaryDirectory() as name:
-            print(json.dumps(study_time(Path(name), int(sys.argv[2]) if len(sys.argv) > 2 else STUDY_DOCS), indent=1))
-    else:
-        main()
+    main(sys.argv[1:])

@@ -29,7 +29,7 @@ class Label:
 @lru_cache(maxsize=1)
 def labels() -> tuple[Label, ...]:
     """The eight labels in the framework's order (multi_tier … service, then other)."""
-    data = yaml.safe_load(paths.CODEBOOK.read_text(encoding="utf-8"))
+    data = yaml.load(paths.CODEBOOK.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return tuple(Label(code=d["code"], framework=str(d["framework"]), zh=d["zh"], en=d["en"],
                        short_en=d["short_en"], short_zh=d["short_zh"], terms=tuple(d["terms"]),
                        national_terms=tuple(d.get("national_terms", ())))

@@ -51,8 +51,16 @@ def run_cli(*args, env=None):
                           capture_output=True, text=True, env=env)
 
 
-def test_shipped_model_is_one_estimator_on_raw_strings(model):
-    assert isinstance(model, ParagraphClassifier)
+def test_shipped_model_is_one_estimator_on_raw_strings(model, labelled):
+    from research.classify import load_estimator
+    from research.classify.compiled import CompiledClassifier
+
+    assert isinstance(model, CompiledClassifier)  # the compiled form: numpy only
+    full = load_estimator()
+    assert isinstance(full, ParagraphClassifier) and full.meta_ == model.meta_
+    X, texts, _, _ = labelled
+    inputs = [*X, *texts, "", "推进医保支付方式改革。", "§", "abc 123", compose("推进医保支付方式改革。", "第一章")]
+    assert np.array_equal(model.predict_proba(inputs), full.predict_proba(inputs))  # the same floats
     assert list(model.classes_) == sorted(codebook.codes())
     texts = ["推进按疾病诊断相关分组付费和区域点数法总额预算改革，完善多元复合式医保支付方式。",
              "加强医保基金监管，开展飞行检查和双随机一公开检查，严厉打击欺诈骗保。"]

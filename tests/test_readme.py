@@ -253,28 +253,32 @@ CHECKS: dict[str, tuple[str, list[Callable[[], float]]]] = {
                    *_ablation("plus_domain_dictionary_in_sample"), *_ablation("previous_design_in_sample")]),
     "learning curve": (rf"\({NUMBER} with 25 training units, {NUMBER} with 100, {NUMBER} with 200\)",
                        [curve(25), curve(100), curve(200)]),
-    # Performance
-    "batch": (rf"The batch is {NUMBER} copies of the raw seeds, {NUMBER} MB, {NUMBER} M characters",
-              [bench("batch.files"), per_million(bench("batch.bytes")), per_million(bench("bare_jieba.chars"))]),
-    "bare segmentation": (rf"`jieba.lcut` {NUMBER} chars/s; `rjieba.cut` {NUMBER} chars/s",
-                          [bench("bare_jieba.chars_per_second"), bench("bare_rjieba.chars_per_second")]),
-    "classify speed": (rf"in one process: {NUMBER} chars/s, \*\*{NUMBER}×\*\* bare `jieba.lcut`.*?"
-                       rf"With `--jobs 2`: {NUMBER} chars/s, \*\*{NUMBER}×\*\* one process",
-                       [bench("classify.default_jobs1.chars_per_second"), bench("classify.default_jobs1.ratio_to_bare_jieba"),
-                        bench("classify.default_jobs2.chars_per_second"), bench("classify.default_jobs2.speedup_over_jobs1")]),
-    "start-up": (rf"includes the {NUMBER} s start-up .*? two workers are {NUMBER}× one",
-                 [bench("scaling.startup_seconds"), bench("classify.default_jobs2.speedup_after_startup")]),
-    "scaling": (rf"fits {NUMBER} s of start-up plus {NUMBER} chars/s. Peak memory is {NUMBER} MB and {NUMBER} MB"
-                rf".*?With `--jobs 2` it is {NUMBER} MB",
-                [bench("scaling.startup_seconds"), bench("scaling.marginal_chars_per_second"),
-                 bench("scaling.quarter_batch.peak_memory_mb"), bench("scaling.full_batch.peak_memory_mb"),
-                 bench("classify.default_jobs2.peak_memory_mb")]),
-    "pipeline time": (rf"retraining check\) took {NUMBER} s;.*? Training took {NUMBER} s, the K grid {NUMBER} s and the "
-                      rf"figures {NUMBER} s",
-                      [bench("pipeline.total_seconds"), bench("pipeline.steps.train --jobs 2"),
-                       bench("pipeline.steps.topics fit --jobs 2"), bench("pipeline.steps.report --lang both")]),
-    "study time": (rf"A study of {NUMBER} documents .*? took \*\*{NUMBER} s\*\* .*? peak memory {NUMBER} MB",
-                   [bench("study.documents"), bench("study.seconds"), bench("study.peak_memory_mb")]),
+    # Performance (issue #24's goals table; benchmarks/run.py)
+    "bench load": (rf"records the 1-minute load average before each part \(startup {NUMBER}, batch {NUMBER}, "
+                   rf"study {NUMBER}",
+                   [bench("load.startup.load_average_1min_before"), bench("load.batch.load_average_1min_before"),
+                    bench("load.study.load_average_1min_before")]),
+    "bench batch": (rf"`classify` on a {NUMBER} MB batch \({NUMBER} plans\).*?\*\*{NUMBER}×\*\* \({NUMBER} s against "
+                    rf"{NUMBER} s\)",
+                    [per_million(bench("batch.collection.bytes")), bench("batch.collection.files"),
+                     bench("batch.classify_to_bare_jieba"), bench("batch.classify_jobs1.seconds"),
+                     bench("batch.bare_jieba.seconds")]),
+    "bench one plan": (rf"on the same plan \| ≤ 1.5× its wall time \| \*\*{NUMBER}×\*\* \({NUMBER} s against {NUMBER} s\)",
+                       [bench("startup.classify_to_bare_jieba"), bench("startup.classify.seconds"),
+                        bench("startup.bare_jieba.seconds")]),
+    "bench load_model": (rf"\| ≤ 1.0 s \| \*\*{NUMBER} s\*\* \(`python -c pass`: {NUMBER} s\)",
+                         [bench("startup.load_model.seconds"), bench("startup.python.seconds")]),
+    "bench jobs": (rf"against one process, same batch \| ≥ 1.6× \| \*\*{NUMBER}×\*\*", [bench("batch.jobs2_speedup")]),
+    "bench dask": (rf"`--dask local` \(two single-threaded worker processes\) labelled it in {NUMBER} s",
+                   [bench("batch.classify_dask_local_2_workers.seconds")]),
+    "bench study": (rf"study of 1,000 distinct documents \({NUMBER} units\).*?\*\*{NUMBER} s\*\*.*?\*\*{NUMBER} MB\*\*",
+                    [bench("study.units"), bench("study.seconds"), bench("study.peak_memory_mb")]),
+    "bench study stages": (rf"by stage: corpus {NUMBER} s, labels {NUMBER} s, topics {NUMBER} s, emphasis {NUMBER} s, "
+                           rf"independence {NUMBER} s, evaluation {NUMBER} s, outputs {NUMBER} s. Its processes used "
+                           rf"{NUMBER} s of CPU time",
+                           [*(bench(f"study.stages_seconds.{k}") for k in ("corpus", "labels", "topics", "emphasis",
+                                                                           "independence", "evaluation", "outputs")),
+                            bench("study.cpu_seconds")]),
     # Covariate effects
     "effects recovery": (rf"Over {NUMBER} collections of {NUMBER} documents, the 95% intervals cover the true effects on "
                          rf"the eight areas' shares at \*\*{NUMBER}\*\* \({NUMBER} intervals;.*? include 0 at \*\*{NUMBER}\*\*"

@@ -232,10 +232,10 @@ def test_corpus_build_and_train_reject_bad_input(tmp_path):
 def test_model_saved_by_another_scikit_learn_warns_with_both_versions(monkeypatch):
     import sklearn.base
 
-    from research.classify.model_io import load_model
+    from research.classify.model_io import load_estimator
     from research.errors import ModelWarning
 
     monkeypatch.setattr(sklearn.base, "__version__", "0.0.1")
     with pytest.warns(ModelWarning, match=r"\.skops: saved with scikit-learn \S+, this is 0.0.1"):
-        model = load_model(sorted(paths.MODELS.glob("*.skops"))[0])
+        model = load_estimator(sorted(paths.MODELS.glob("*.skops"))[0])
     assert hasattr(model, "predict")

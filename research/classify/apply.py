@@ -45,7 +45,7 @@ def label_document(job: tuple[Path, str], model_path=None, out_format: str | Non
                    suggest: bool = False) -> Labelled:
     """Read, clean, segment and label one document (never raises for bad input); render its
     rows where it runs, so that the caller only writes text."""
-    from research.classify.label import label_units
+    from research.classify.label import label_records
     from research.classify.model_io import cached_model
     from research.corpus.document import try_process_document
     from research.corpus.segment import FRONT_MATTER
@@ -55,17 +55,27 @@ def label_document(job: tuple[Path, str], model_path=None, out_format: str | Non
     if error:
         return Labelled(path, doc_id, error=error)
     units = doc.units
-    labels = label_units(cached_model(model_path), [u.text for u in units], [u.section_path for u in units],
-                         [u.part for u in units])
+    labels = label_records(cached_model(model_path), [u.text for u in units], [u.section_path for u in units],
+                           [u.part for u in units])
     rows = [{"document": str(path), "doc_id": doc_id, "unit_id": u.unit_id, "order": u.order,
              "section_path": u.section_path, "part": u.part, "text": u.text, "n_chars": u.n_chars, **row}
-            for u, row in zip(units, labels.to_dict("records"))]
+            for u, row in zip(units, labels)]
     dropped = [{"document": str(path), **d} for d in report["dropped"]]
     return Labelled(path, doc_id, summary=format_summary(path, rows),
                     rendered=render_rows(rows, out_format, UNIT_COLUMNS) if out_format else "",
                     dropped=render_rows(dropped, "csv", DROPPED_COLUMNS),
                     suggestions=suggestion_rows([r for r in rows if r["part"] != FRONT_MATTER]) if suggest else [],
                     fingerprint=report["fingerprint"])
+
+
+def warm_up(model_path=None) -> None:
+    """Load the model, the segmenter's dictionary and the corpus code once, here: local workers
+    are forked from this process and share them instead of building them again."""
+    from research.classify.label import label_records
+    from research.classify.model_io import cached_model
+    from research.corpus.document import try_process_document  # noqa: F401  (compiles its patterns)
+
+    label_records(cached_model(model_path), ["医疗保障"], ["规划"])
 
 
 def format_summary(path: Path, rows: list[dict]) -> str:
@@ -84,13 +94,12 @@ def format_summary(path: Path, rows: list[dict]) -> str:
 def classify(inputs: list[str], out: str | None = None, model_path: str | None = None, jobs: int = 1,
              suggest: str | None = None, dask: str | None = None, stream=sys.stdout) -> int:
     """Label every unit of every document; return the process exit code."""
-    from research.classify.model_io import cached_model
     from research.corpus.collection import doc_id_for, find_documents
     from research.parallel import cluster, map_ordered
 
     if jobs < 1:
         raise ResearchError("--jobs must be at least 1")
-    cached_model(model_path)  # fail early, before any work, on a bad model file; forked workers share it
+    warm_up(model_path)  # fail early, before any work, on a bad model file; forked workers share it
     paths = find_documents(inputs)
     if not paths:
         raise InputError("no supported document found (use .txt, .html, .docx or .pdf files or folders)")

@@ -25,21 +25,11 @@ from threadpoolctl import threadpool_limits
 from research.classify.augment import augment
 from research.classify.features import (CodebookTerms, HeadingArea, Segment, Union, body_chars,
                                        body_words, path_words)
+from research.classify.inputs import as_texts as _texts
 from research.text import Tokenizer
 
 DICTIONARIES = ("jieba", "domain")
 TERM_SOURCES = ("national", "codebook")
-
-
-def _texts(X, name: str = "X") -> list[str]:
-    """Model inputs as a list of strings (one string alone is refused: it is not a batch)."""
-    if isinstance(X, (str, bytes)):
-        raise ValueError(f"{name} must be a sequence of strings, not one string")
-    texts = list(X)
-    bad = next((x for x in texts if not isinstance(x, str)), None)
-    if bad is not None:
-        raise ValueError(f"{name} must hold strings (model inputs), found {type(bad).__name__}")
-    return texts
 
 
 class ParagraphClassifier(ClassifierMixin, BaseEstimator):

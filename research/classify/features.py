@@ -1,7 +1,7 @@
 """Feature steps of the classifier: text is segmented once, every feature reads the result.
 
-A model input is a raw paragraph string, optionally preceded by its section path and
-``CONTEXT_SEP`` (see :func:`compose`); a paragraph pasted alone simply has no context.
+Model inputs, :class:`Doc` and the analyzers live in :mod:`research.classify.inputs` (no
+scikit-learn there); they are imported here under their old names.
 """
 
 from __future__ import annotations
@@ -14,30 +14,9 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from research import codebook
+from research.classify.inputs import (CONTEXT_SEP, Doc, body_chars, body_words, compose,  # noqa: F401
+                                     path_words, segment_inputs, split_input)
 from research.text import Tokenizer
-
-#: Separates a unit's section path from its text in a model input (ASCII record separator).
-CONTEXT_SEP = "\x1e"
-
-
-def compose(text: str, section_path: str = "") -> str:
-    """Model input for a paragraph and, when known, its section path."""
-    return f"{section_path}{CONTEXT_SEP}{text}" if section_path else text
-
-
-def split_input(model_input: str) -> tuple[str, str]:
-    """``(section_path, text)`` of a model input (the path is "" for a paragraph alone)."""
-    path, _, text = str(model_input).rpartition(CONTEXT_SEP)
-    return path, text
-
-
-class Doc:
-    """A paragraph segmented once: body and path text and their words."""
-
-    __slots__ = ("body", "path", "body_words", "path_words")
-
-    def __init__(self, body: str, path: str, body_words: list[str], path_words: list[str]):
-        self.body, self.path, self.body_words, self.path_words = body, path, body_words, path_words
 
 
 class Union(BaseEstimator, TransformerMixin):
@@ -92,33 +71,7 @@ class Segment(BaseEstimator, TransformerMixin):
         return True  # stateless
 
     def transform(self, X):
-        tokenizer = self.tokenizer or Tokenizer()
-        docs, path_words = [], {}  # section paths repeat: segment each once
-        for raw in X:
-            path, body = split_input(raw)
-            if not self.use_context:
-                path = ""
-            if path not in path_words:
-                path_words[path] = tokenizer(path) if path else []
-            docs.append(Doc(body, path, tokenizer(body), path_words[path]))
-        return np.array(docs, dtype=object)
-
-
-def body_words(doc: Doc) -> list[str]:
-    """Word unigrams and bigrams of the paragraph."""
-    words = doc.body_words
-    return words + list(map("{} {}".format, words, words[1:]))
-
-
-def path_words(doc: Doc) -> list[str]:
-    """Words of the section path, marked so they never mix with body words ("§" alone: none)."""
-    return [f"§{w}" for w in doc.path_words] or ["§"]
-
-
-def body_chars(doc: Doc, low: int = 2, high: int = 3) -> list[str]:
-    """Character n-grams of the paragraph (robust to segmentation errors and new wording)."""
-    text = doc.body
-    return [text[i:i + n] for n in range(low, high + 1) for i in range(len(text) - n + 1)]
+        return np.array(segment_inputs(X, self.tokenizer or Tokenizer(), bool(self.use_context)), dtype=object)
 
 
 @lru_cache(maxsize=4)

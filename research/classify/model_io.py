@@ -1,24 +1,35 @@
 """Saving and loading the classifier as a skops file that can hold no code.
 
-A model file is a skops archive of ``{"model": ParagraphClassifier, "meta": dict}``.  Loading
-first lists the types the file would build, without building any, and refuses the file unless
-every one is in :data:`TRUSTED_TYPES`; then it checks the label set and the format version.
+A model file is a skops archive of ``{"model": ParagraphClassifier, "meta": dict}`` that also
+holds the same model compiled to arrays (``compiled/spec.json`` and ``compiled/*.npy``,
+:mod:`research.classify.compiled`).  :func:`load_model` loads the compiled form: JSON and
+``.npy`` arrays read without pickle, so it can build no code, and labelling needs neither
+scikit-learn nor skops (a fresh process starts in well under a second).
+:func:`load_estimator` loads the full scikit-learn estimator (to inspect or refit it): it first
+lists the types the file would build, without building any, and refuses the file unless every
+one is in :data:`TRUSTED_TYPES`.  Both check the label set and the format version.
 :func:`cached_model` loads each file once per process (every command and worker that labels
 text uses it).
 """
 
 from __future__ import annotations
 
+import io
+import json
 import zipfile
 from pathlib import Path
+
+import numpy as np
 
 from research import __version__, codebook, paths
 from research.atomic import atomic_path
 from research.errors import ModelError
 
 MODEL_FILE = paths.MODELS / "classifier.skops"
-#: 2: the file holds a :class:`~research.classify.estimator.ParagraphClassifier` (1: a Pipeline).
-MODEL_FORMAT = 2
+#: 3: the archive also holds the compiled classifier (``compiled/``); 2: a
+#: :class:`~research.classify.estimator.ParagraphClassifier` only; 1: a Pipeline.
+MODEL_FORMAT = 3
+COMPILED = "compiled/"
 
 #: Everything a model file may build beyond skops' own default-trusted scikit-learn types.
 TRUSTED_TYPES = [
@@ -27,9 +38,9 @@ TRUSTED_TYPES = [
     "research.classify.features.HeadingArea",
     "research.classify.features.Segment",
     "research.classify.features.Union",
-    "research.classify.features.body_chars",
-    "research.classify.features.body_words",
-    "research.classify.features.path_words",
+    "research.classify.inputs.body_chars",
+    "research.classify.inputs.body_words",
+    "research.classify.inputs.path_words",
     "research.text.tokenize.Tokenizer",
 ]
 
@@ -49,14 +60,25 @@ def save_model(model, meta: dict, path: str | Path = MODEL_FILE) -> Path:
     metadata (with its parameters) atomically."""
     import skops.io as sio
 
+    from research.classify.compiled import compile_classifier
+
     meta = {"format": MODEL_FORMAT, "project_version": __version__,
             "labels": list(model.classes_), "params": model.get_params(), **meta}
     _strip(model)
+    compiled = compile_classifier(model)
+    extra = {}
+    if compiled is not None:
+        spec, arrays = compiled
+        extra[f"{COMPILED}spec.json"] = json.dumps({"meta": meta, **spec}, ensure_ascii=False).encode("utf-8")
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+            extra[f"{COMPILED}{name}.npy"] = buffer.getvalue()
     path = Path(path)
     with atomic_path(path) as tmp:
         sio.dump({"model": model, "meta": meta}, tmp, compression=zipfile.ZIP_DEFLATED,
                  compresslevel=1)
-        _make_reproducible(tmp)
+        _make_reproducible(tmp, extra)
     return path
 
 
@@ -73,15 +95,16 @@ def _release(version: str) -> tuple:
     return tuple(parts[:2]) if parts[0] == "0" else (parts[0],)
 
 
-def _make_reproducible(path: Path) -> None:
+def _make_reproducible(path: Path, extra: dict[str, bytes]) -> None:
     """Rewrite a skops archive so that the same model gives the same bytes: object ids and
     array file names (memory addresses) become numbers in order of first appearance, and
-    entries carry a fixed date."""
+    entries carry a fixed date; ``extra`` entries (name -> bytes) are added last."""
     import re
 
     with zipfile.ZipFile(path) as z:
         entries = {info.filename: z.read(info.filename) for info in z.infolist()}
     schema = entries.pop("schema.json").decode("utf-8")
+    entries = {name: data for name, data in entries.items() if not name.startswith(COMPILED)}
     ids: dict[str, str] = {}
     token = re.compile(r'("__id__": )(\d+)|"(\d+)\.npy"')
 
@@ -96,8 +119,9 @@ def _make_reproducible(path: Path) -> None:
         for name in sorted(arrays):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             z.writestr(info, arrays[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-        info = zipfile.ZipInfo("schema.json", date_time=(1980, 1, 1, 0, 0, 0))
-        z.writestr(info, schema.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+        for name, data in [("schema.json", schema.encode("utf-8")), *extra.items()]:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
 def _load_checking_versions(sio, path: Path):
@@ -137,14 +161,61 @@ def cached_model(path: str | Path | None = None):
 
 def load_model(path: str | Path | None = None):
     """Load a classifier (``models/classifier.skops`` by default); the result has ``classes_``,
-    ``predict`` and ``predict_proba`` on raw paragraph strings, and ``meta_``."""
-    import skops.io as sio
+    ``predict`` and ``predict_proba`` on raw paragraph strings, ``get_params()`` and ``meta_``.
+    It is the compiled form (:class:`~research.classify.compiled.CompiledClassifier`) when the
+    file holds one, else the full estimator (:func:`load_estimator`)."""
+    path = _model_path(path)
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if f"{COMPILED}spec.json" not in names:
+                return load_estimator(path)
+            spec = json.loads(z.read(f"{COMPILED}spec.json").decode("utf-8"))
+            arrays = {name[len(COMPILED):-4]: np.lib.format.read_array(io.BytesIO(z.read(name)), allow_pickle=False)
+                      for name in sorted(names) if name.startswith(COMPILED) and name.endswith(".npy")}
+    except (zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError) as err:
+        raise ModelError(f"{path}: unreadable skops model file ({type(err).__name__})") from None
+    meta = spec.get("meta") if isinstance(spec, dict) else None
+    _check_meta(path, meta)
+    from research.classify.compiled import CompiledClassifier
 
+    try:
+        model = CompiledClassifier(spec, arrays)
+    except (KeyError, TypeError, ValueError, IndexError) as err:
+        raise ModelError(f"{path}: unreadable compiled model ({type(err).__name__}: {err})") from None
+    model.meta_ = meta
+    return model
+
+
+def _model_path(path) -> Path:
     path = model_file(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file (run 'python -m research train')")
     if not zipfile.is_zipfile(path):
         raise ModelError(f"{path}: not a skops model file")
+    return path
+
+
+def _check_meta(path: Path, meta) -> None:
+    if not isinstance(meta, dict):
+        raise ModelError(f"{path}: not a model file of this project")
+    if meta.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{path}: model format {meta.get('format')} is not supported "
+                         f"(this is research {__version__}, format {MODEL_FORMAT}); retrain it")
+    if _release(meta.get("project_version", "")) != _release(__version__):
+        raise ModelError(f"{path}: trained with research {meta.get('project_version')}, incompatible "
+                         f"with research {__version__}; retrain it")
+    if list(meta.get("labels", [])) != sorted(codebook.codes()):
+        raise ModelError(f"{path}: model labels {meta.get('labels')} differ from the codebook's "
+                         f"{sorted(codebook.codes())}; retrain it with this codebook")
+
+
+def load_estimator(path: str | Path | None = None):
+    """The full :class:`~research.classify.estimator.ParagraphClassifier` of a model file
+    (skops, trusted types only), with ``meta_``."""
+    import skops.io as sio
+
+    path = _model_path(path)
     try:
         untrusted = sio.get_untrusted_types(file=path)
     except Exception as err:  # damaged archive or schema
@@ -156,18 +227,10 @@ def load_model(path: str | Path | None = None):
         obj = _load_checking_versions(sio, path)
     except Exception as err:
         raise ModelError(f"{path}: unreadable skops model file ({type(err).__name__}: {err})") from None
-    if not isinstance(obj, dict) or "meta" not in obj or not isinstance(obj["meta"], dict):
+    if not isinstance(obj, dict):
         raise ModelError(f"{path}: not a model file of this project")
-    meta = obj["meta"]
-    if meta.get("format") != MODEL_FORMAT:
-        raise ModelError(f"{path}: model format {meta.get('format')} is not supported "
-                         f"(this is research {__version__}, format {MODEL_FORMAT}); retrain it")
-    if _release(meta.get("project_version", "")) != _release(__version__):
-        raise ModelError(f"{path}: trained with research {meta.get('project_version')}, incompatible "
-                         f"with research {__version__}; retrain it")
-    if list(meta.get("labels", [])) != sorted(codebook.codes()):
-        raise ModelError(f"{path}: model labels {meta.get('labels')} differ from the codebook's "
-                         f"{sorted(codebook.codes())}; retrain it with this codebook")
+    meta = obj.get("meta")
+    _check_meta(path, meta)
     from research.classify.estimator import ParagraphClassifier
 
     model = obj.get("model")

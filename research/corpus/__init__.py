@@ -2,16 +2,23 @@
 
 One stage (:func:`corpus_stage`) turns documents into the corpus files; :func:`build_corpus`
 runs it on the seeds' manifest; :func:`read_units` reads the units back (it never builds them).
+The names are imported when first used, so that a command reading one document (``classify``)
+does not import pandas.
 """
 
-from research.corpus.build import build_corpus, manifest_documents, read_manifest
-from research.corpus.clean import clean_text
-from research.corpus.document import corpus_document, process_document, try_process_document
-from research.corpus.files import read_units
-from research.corpus.reader import read_document
-from research.corpus.segment import segment
-from research.corpus.stage import CorpusResult, corpus_stage
+import importlib
 
-__all__ = ["CorpusResult", "build_corpus", "clean_text", "corpus_document", "corpus_stage",
-           "manifest_documents", "process_document", "read_document", "read_manifest", "read_units",
-           "segment", "try_process_document"]
+from research.corpus.segment import segment  # eager: the function, not the submodule of that name
+
+_WHERE = {"build_corpus": "build", "manifest_documents": "build", "read_manifest": "build",
+          "clean_text": "clean", "corpus_document": "document", "process_document": "document",
+          "try_process_document": "document", "read_units": "files", "read_document": "reader",
+          "CorpusResult": "stage", "corpus_stage": "stage"}
+
+__all__ = sorted([*_WHERE, "segment"])
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"research.corpus.{_WHERE[name]}"), name)

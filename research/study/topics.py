@@ -3,6 +3,8 @@
 The topic package's entry point, :func:`research.topics.model.fit_topic_model`, fits each model
 (the ``topics fit`` command calls the same function).  Topics are mapped to areas with this study's labels (gold or classifier), never
 by reading gold files.  A collection too small for topics is skipped with a recorded reason.
+The published models are fitted on every unit; above ``SAMPLE_UNITS`` units, K, stability and the
+reference engines are measured on a fixed-seed sample of that many units (``status.json`` says so).
 """
 
 from __future__ import annotations
@@ -10,33 +12,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from research.topics.model import fit_topic_model
+from research.topics.model import SAMPLE_SEED, fit_topic_model
 
 MIN_UNITS = 60  #: fewer units than this: topics are not fitted (reason recorded)
-MAX_UNITS = 2000  #: larger collections: topics fitted on a fixed-seed sample of units (they bound the run time)
-SAMPLE_SEED = 2021
+SAMPLE_UNITS = 2000  #: larger collections: K, stability and reference engines measured on a sample this size
+COLUMNS = ["doc_id", "unit_id", "order", "section_path", "part", "text", "n_chars"]
 
 
-def read_units(units_csv: Path, n_units: int, max_units: int = MAX_UNITS) -> pd.DataFrame:
-    """The units of ``units_csv``, or a fixed-seed sample of ``max_units`` of them, read in
-    chunks (memory bounded by the sample, not by the collection)."""
-    keep = None
-    if n_units > max_units:
-        keep = np.sort(np.random.default_rng(SAMPLE_SEED).choice(n_units, max_units, replace=False))
-    parts, offset = [], 0
-    for chunk in pd.read_csv(units_csv, dtype={"doc_id": str, "unit_id": str, "text": str}, keep_default_na=False,
-                             usecols=["doc_id", "unit_id", "order", "section_path", "part", "text", "n_chars"], chunksize=20_000):
-        index = np.arange(offset, offset + len(chunk))
-        parts.append(chunk if keep is None else chunk[np.isin(index, keep)])
-        offset += len(chunk)
-    return pd.concat(parts, ignore_index=True)
+def read_units(units_csv: Path) -> pd.DataFrame:
+    """The units of ``units_csv`` (the columns a topic model reads)."""
+    return pd.read_csv(units_csv, dtype={"doc_id": str, "unit_id": str, "text": str}, keep_default_na=False,
+                       usecols=COLUMNS)
 
 
 def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, by: str, out: Path,
-                 k="auto", jobs: int = 1, max_units: int = MAX_UNITS, skip: str = "") -> dict:
+                 k="auto", jobs: int = 1, sample_units: int = SAMPLE_UNITS, skip: str = "") -> dict:
     """Fit the unseeded and the seeded model on the units of ``units_csv`` (grouped by the
     metadata column ``by``); write ``out/status.json`` with, per model, its summary or the
     reason it was skipped (``skip``: a reason to skip both)."""
@@ -46,19 +38,21 @@ def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, 
         raise ResearchError(f"{units_csv}: no such file (the corpus stage writes it)")
     out.mkdir(parents=True, exist_ok=True)
     n_units = len(labels)
-    fitted = read_units(units_csv, n_units, max_units)
+    fitted = read_units(units_csv)
     groups = metadata.set_index("doc_id")[by].astype(str)
     fitted.insert(1, "group", fitted.doc_id.map(groups).fillna("unknown"))
     unit_labels = labels.set_index("unit_id").loc[fitted.unit_id, "label"]
     status: dict = {"units": n_units}
-    if len(fitted) < n_units:
-        status["sample"] = f"fitted on a random sample of {len(fitted)} of {n_units} units (seed {SAMPLE_SEED})"
+    if len(fitted) > sample_units:
+        status["sample"] = (f"fitted on all {len(fitted)} units; K, stability and the reference engines measured on "
+                            f"a random sample of {sample_units} units (seed {SAMPLE_SEED})")
     for name, seeded, folder in (("unseeded", False, out), ("seeded", True, out / "seeded")):
         if skip or len(fitted) < MIN_UNITS:
             status[name] = {"skipped": skip or f"{len(fitted)} units; topic models need at least {MIN_UNITS}"}
             continue
         try:
-            summary = fit_topic_model(fitted, folder, seeded, unit_labels, k="auto" if seeded else k, jobs=jobs)
+            summary = fit_topic_model(fitted, folder, seeded, unit_labels, k="auto" if seeded else k, jobs=jobs,
+                                      sample=sample_units)
         except (ValueError, ZeroDivisionError, IndexError) as err:
             status[name] = {"skipped": f"topic model failed on this collection: {type(err).__name__}: {err}"}
             continue

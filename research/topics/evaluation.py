@@ -34,9 +34,10 @@ def _share(weights, labels, groups) -> dict:
 
 
 def unseeded_evaluation(units: pd.DataFrame, labels: np.ndarray, theta: np.ndarray, phi: np.ndarray,
-                        vocab: list[str], docs: list[list[str]], dictionary) -> tuple[dict, dict]:
+                        vocab: list[str], docs: list[list[str]], dictionary, reference=None) -> tuple[dict, dict]:
     """The consensus topics mapped to areas (in-sample description, and leave one group out),
-    and, side by side, one gensim run at the same K mapped the same way."""
+    and, side by side, one gensim run at the same K mapped the same way (on the units
+    ``reference`` indexes, when given: a sample of a large collection)."""
     codes = codebook.codes()
     groups = units.group.to_numpy()
     k = theta.shape[1]
@@ -44,16 +45,19 @@ def unseeded_evaluation(units: pd.DataFrame, labels: np.ndarray, theta: np.ndarr
     described.insert(1, "top_words", [" ".join(w) for w in top_words(phi, vocab, 8)])
     described.insert(3, "mapping", "all cities (descriptive, in-sample)")
     loco, weights = loco_mapping(theta, labels, groups)
-    bow = [dictionary.doc2bow(d) for d in docs]
-    _, weights_g = loco_mapping(document_topics(fit_lda(bow, dictionary, k, SEED), bow), labels, groups)
+    ref = np.arange(len(units)) if reference is None else np.asarray(reference)
+    bow = [dictionary.doc2bow(docs[i]) for i in ref]
+    _, weights_g = loco_mapping(document_topics(fit_lda(bow, dictionary, k, SEED), bow), labels[ref], groups[ref])
+    gensim_name = "gensim LdaModel, one run" + ("" if reference is None else f" (a sample of {len(ref)} units)")
     rows = []
-    for name, w in (("tomotopy consensus (published)", weights), ("gensim LdaModel, one run", weights_g)):
+    for name, w, y, g in (("tomotopy consensus (published)", weights, labels, groups),
+                          (gensim_name, weights_g, labels[ref], groups[ref])):
         pred = np.array(codes, dtype=object)[w.argmax(axis=1)]
-        share = _share(w, labels, groups)
+        share = _share(w, y, g)
         rows.append({"engine": name, "k": k, "mapping": "leave one city out",
-                     "agreement_with_gold": float((pred == labels).mean()),
+                     "agreement_with_gold": float((pred == y).mean()),
                      "share_r": share["r"], "share_r_low": share["r_low"], "share_r_high": share["r_high"],
-                     "share_r_units": _share(onehot(pred), labels, groups)["r"]})
+                     "share_r_units": _share(onehot(pred), y, g)["r"]})
     tables = {"topic_areas.csv": described, "topic_areas_loco.csv": loco,
               "unit_areas.csv": unit_areas_table(units, weights),
               "area_prevalence.csv": area_prevalence_table(weights, groups),
@@ -64,9 +68,11 @@ def unseeded_evaluation(units: pd.DataFrame, labels: np.ndarray, theta: np.ndarr
                     "topic_areas": described.area.tolist()}
 
 
-def _views(units, model: GuidedLDA, jobs: int) -> dict:
+def _views(units, model: GuidedLDA, jobs: int, reference) -> dict:
     """name -> (input, term list, predictions, area weights or None): the published guided
-    model, the keyword rule, and each with the other term list and without section paths."""
+    model, the keyword rule, and each with the other term list and without section paths (all
+    on the units ``reference`` indexes: every unit, or a sample of a large collection)."""
+    units = units.iloc[reference]
     with_path, text_only = unit_texts(units, True), unit_texts(units, False)
     docs = tokenize_all(with_path)
     terms_model = GuidedLDA("terms", n_free=model.n_free).fit(docs, jobs=jobs)
@@ -76,7 +82,8 @@ def _views(units, model: GuidedLDA, jobs: int) -> dict:
                                          seed_words(dictionary.token2id, "national_terms"))
     codes = np.array(codebook.codes(), dtype=object)
     return {
-        "guided LDA, tomotopy (published)": ("path+text", "national_terms", model.predict(), model.area_weights()),
+        "guided LDA, tomotopy (published)": ("path+text", "national_terms", model.predict()[reference],
+                                             model.area_weights()[reference]),
         "keyword rule": ("path+text", "national_terms", keyword_rule(with_path, "national_terms"), None),
         "guided LDA, tomotopy, seed-plan terms": ("path+text", "terms", terms_model.predict(),
                                                   terms_model.area_weights()),
@@ -106,13 +113,16 @@ def score_table(labels: np.ndarray, views: dict, groups) -> pd.DataFrame:
     return table
 
 
-def seeded_evaluation(units: pd.DataFrame, labels: np.ndarray, model: GuidedLDA, jobs: int = 1) -> tuple[dict, dict]:
-    """Every engine and term list side by side on the same units (scoring only), and the free
-    topics mapped to areas leave one group out (seeded topics keep their label: no labels)."""
+def seeded_evaluation(units: pd.DataFrame, labels: np.ndarray, model: GuidedLDA, jobs: int = 1,
+                      reference=None) -> tuple[dict, dict]:
+    """Every engine and term list side by side on the same units (scoring only; on the units
+    ``reference`` indexes, when given: a sample of a large collection), and the free topics
+    mapped to areas leave one group out (seeded topics keep their label: no labels)."""
     codes = codebook.codes()
     n = len(codes)
     groups = units.group.to_numpy()
-    table = score_table(labels, _views(units, model, jobs), groups)
+    ref = np.arange(len(units)) if reference is None else np.asarray(reference)
+    table = score_table(labels[ref], _views(units, model, jobs, ref), groups[ref])
     free = list(range(n, model.theta_.shape[1]))
     described = topic_area_mapping(model.theta_, labels, codes)
     described.insert(1, "seed_label", model.topic_labels_)

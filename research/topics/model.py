@@ -30,19 +30,25 @@ from research import codebook
 from research.atomic import atomic_dir, write_csv, write_text
 from research.errors import ResearchError
 from research.topics import tables as tb
-from research.topics.consensus import UNSEEDED_CHAIN, consensus_stability
+from research.topics.consensus import UNSEEDED_CHAIN, ConsensusLDA, consensus_stability
 from research.topics.diagnostics import choose_k, npmi_many, top_words
 from research.topics.evaluation import seeded_evaluation, unseeded_evaluation
 from research.topics.guided import GuidedLDA
 from research.topics.k_selection import K_GRID, grid_value, k_selection
 from research.topics.ldavis import write_ldavis
 from research.topics.tokens import build_dictionary, tokenize_all
-from research.topics.tomotopy_lda import fold_in
+from research.topics.tomotopy_lda import Chain, fold_in
 from research.topics.units import align_labels, prepare_units, unit_texts
 
 N_FREE = 2
 RUNS, STABILITY_SETS = 20, 5
 MIN_VOCABULARY = 10
+SAMPLE_SEED = 2021
+#: Above ``sample`` units, the published models are fitted on every unit with these chains (fewer
+#: and, for the guided model, shorter than on a small collection, which bounds the time), while K,
+#: stability and the reference engines are measured on a fixed-seed sample of ``sample`` units.
+LARGE_RUNS, LARGE_GUIDED_SEEDS = 2, (11, 23)
+LARGE_GUIDED_CHAIN = Chain(burn=200, snapshots=5, gap=20)
 
 
 class TopicModel:
@@ -53,10 +59,14 @@ class TopicModel:
     (chains x units x topics, aligned), ``units_`` (the checked units), ``engine_`` (the fitted
     tomotopy model), ``summary_`` (what ``summary.json`` holds) and ``tables_`` (file name ->
     DataFrame); unseeded also ``k_selection_`` (the gensim grid), seeded ``seed_words_``.
+    With ``sample=N`` and more than N units (a large collection), the model is still fitted on
+    every unit, while K, stability, NPMI and the reference engines are measured on a fixed-seed
+    sample of N units (``sample_``: their indices; ``summary_["sample"]`` says so).
     """
 
     def __init__(self, seeded: bool = False, k="auto", jobs: int = 1, sensitivity: bool = False,
-                 grid=K_GRID, runs: int = RUNS, stability_sets: int = STABILITY_SETS, n_free: int = N_FREE):
+                 grid=K_GRID, runs: int = RUNS, stability_sets: int = STABILITY_SETS, n_free: int = N_FREE,
+                 sample: int | None = None):
         self.seeded = seeded
         self.k = k
         self.jobs = jobs
@@ -65,6 +75,7 @@ class TopicModel:
         self.runs = runs
         self.stability_sets = stability_sets
         self.n_free = n_free
+        self.sample = sample
 
     # --- fitting ----------------------------------------------------------------------------
 
@@ -91,6 +102,9 @@ class TopicModel:
         k = self._checked_k()
         self.units_ = prepare_units(units)
         y = align_labels(labels, self.units_)
+        n = len(self.units_)
+        self.sample_ = (None if self.sample is None or n <= self.sample else
+                        np.sort(np.random.default_rng(SAMPLE_SEED).choice(n, self.sample, replace=False)))
         self.tables_: dict[str, pd.DataFrame] = {}
         if self.seeded:
             self._fit_seeded(k, y)
@@ -106,38 +120,57 @@ class TopicModel:
         return self
 
     def _fit_unseeded(self, k: int | None, y) -> None:
-        units = self.units_
+        units, sample = self.units_, self.sample_
         docs = tokenize_all(units.text)
         dictionary = build_dictionary(docs)
         if len(dictionary) < MIN_VOCABULARY:
             raise ResearchError(f"{len(dictionary)} words in the vocabulary: too few for a topic model")
-        grid = tuple(g for g in self.grid if g < len(units)) if k is None else (k,)
+        # K and stability on the sample (a large collection) or on every unit
+        chosen_docs = docs if sample is None else [docs[i] for i in sample]
+        chosen_dictionary = dictionary if sample is None else build_dictionary(chosen_docs)
+        grid = tuple(g for g in self.grid if g < len(chosen_docs)) if k is None else (k,)
         if not grid:
             raise ResearchError(f"{len(units)} units: too few for any K of the grid {self.grid}")
-        self.k_selection_ = k_selection(docs, dictionary, grid=grid, jobs=self.jobs)
+        self.k_selection_ = k_selection(chosen_docs, chosen_dictionary, grid=grid, jobs=self.jobs)
         k, reason = choose_k(self.k_selection_) if k is None else (k, f"K={k} given by the user")
         vocab = [dictionary[i] for i in range(len(dictionary))]
-        models, stab = consensus_stability(docs, vocab, k, runs=self.runs, n_sets=self.stability_sets,
-                                           jobs=self.jobs)
-        self.engine_ = model = models[0]
+        if sample is None:
+            models, stab = consensus_stability(docs, vocab, k, runs=self.runs, n_sets=self.stability_sets,
+                                               jobs=self.jobs)
+            model, runs = models[0], self.runs
+        else:
+            chosen_vocab = [chosen_dictionary[i] for i in range(len(chosen_dictionary))]
+            _, stab = consensus_stability(chosen_docs, chosen_vocab, k, runs=LARGE_RUNS, n_sets=self.stability_sets,
+                                          jobs=self.jobs)
+            stab["measured_on"] = f"a sample of {len(sample)} units"
+            model, runs = ConsensusLDA(k, runs=LARGE_RUNS).fit(docs, vocab, jobs=self.jobs), LARGE_RUNS
+        self.engine_ = model
         self._set(model, ["free"] * k, docs, UNSEEDED_CHAIN.alpha)
         stab["gensim_single_run_at_k"] = grid_value(self.k_selection_, k, "stability")
         self.summary_ = {"k": k, "seeded": False, "reason": reason, "engine": "tomotopy consensus",
-                         "runs": self.runs, "seed": model.seed, "vocabulary": len(vocab), "units": len(units),
+                         "runs": runs, "seed": model.seed, "vocabulary": len(vocab), "units": len(units),
                          "topic_labels": self.topic_labels_, "stability": stab,
-                         "npmi": round(npmi_many([model.top_words()], docs, dictionary)[0], 4)}
+                         "npmi": round(npmi_many([model.top_words()], chosen_docs, dictionary)[0], 4)}
+        if sample is not None:
+            self.summary_["sample"] = self._sample_note()
         self.tables_["k_selection.csv"] = self.k_selection_
         if y is not None:
-            tables, scores = unseeded_evaluation(units, y, model.theta_, model.phi_, vocab, docs, dictionary)
+            tables, scores = unseeded_evaluation(units, y, model.theta_, model.phi_, vocab, docs, dictionary,
+                                                 reference=sample)
             self.tables_.update(tables)
             self.summary_.update(scores)
+
+    def _sample_note(self) -> str:
+        return (f"fitted on all {len(self.units_)} units; K, stability, NPMI and the reference engines measured on "
+                f"a random sample of {len(self.sample_)} units (seed {SAMPLE_SEED})")
 
     def _fit_seeded(self, k: int | None, y) -> None:
         units = self.units_
         n_labels = len(codebook.codes())
         n_free = self.n_free if k is None else k - n_labels
         docs = tokenize_all(unit_texts(units, with_path=True))
-        self.engine_ = model = GuidedLDA("national_terms", n_free=n_free).fit(docs, jobs=self.jobs)
+        large = {} if self.sample_ is None else {"chain": LARGE_GUIDED_CHAIN, "seeds": LARGE_GUIDED_SEEDS}
+        self.engine_ = model = GuidedLDA("national_terms", n_free=n_free, **large).fit(docs, jobs=self.jobs)
         self._set(model, model.topic_labels_, docs, model.chain.alpha)
         self.seed_words_ = model.seed_words_
         self.summary_ = {
@@ -148,11 +181,13 @@ class TopicModel:
             "term_list": "national_terms", "chains": list(model.seeds), "vocabulary": len(model.vocab_),
             "units": len(units), "seed_words": sum(len(v) for v in model.seed_words_.values()),
             "topic_labels": self.topic_labels_}
+        if self.sample_ is not None:
+            self.summary_["sample"] = self._sample_note()
         self.tables_["seed_words.csv"] = pd.DataFrame(
             [{"label": c, "word": w} for c, words in model.seed_words_.items() for w in words])
         self.tables_["area_prevalence.csv"] = tb.area_prevalence_table(model.area_weights(), units.group.to_numpy())
         if y is not None:
-            tables, scores = seeded_evaluation(units, y, model, jobs=self.jobs)
+            tables, scores = seeded_evaluation(units, y, model, jobs=self.jobs, reference=self.sample_)
             self.tables_.update(tables)
             self.summary_.update(scores)
             if self.sensitivity and k is None:
@@ -198,10 +233,11 @@ class TopicModel:
 
 
 def fit_topic_model(units: pd.DataFrame, out: Path, seeded: bool, labels: pd.Series | None = None,
-                    k="auto", jobs: int = 1, sensitivity: bool = False, grid=K_GRID) -> dict:
+                    k="auto", jobs: int = 1, sensitivity: bool = False, grid=K_GRID, sample: int | None = None) -> dict:
     """Fit the unseeded (or, ``seeded``, the guided) topic model on ``units``, score it against
     ``labels`` when given (unit_id -> label, covering every unit), write its tables to ``out``
     and return its summary.  ``sensitivity`` (seeded, K auto, with labels) also writes
-    ``sensitivity.csv``."""
-    model = TopicModel(seeded=seeded, k=k, jobs=jobs, sensitivity=sensitivity, grid=grid)
+    ``sensitivity.csv``.  ``sample``: above this many units, K, stability and the reference
+    engines are measured on a fixed-seed sample of them (the published model is fitted on all)."""
+    model = TopicModel(seeded=seeded, k=k, jobs=jobs, sensitivity=sensitivity, grid=grid, sample=sample)
     return model.fit(units, labels).write(out)

@@ -17,8 +17,11 @@ def topic_tokenizer() -> Tokenizer:
 
 
 def tokenize_all(texts: Iterable[str]) -> list[list[str]]:
+    """Token lists of ``texts``; every distinct word is one string object, shared by all lists
+    (memory grows with the number of tokens, not with their characters)."""
     tokenizer = topic_tokenizer()
-    return [tokenizer(text) for text in texts]
+    words: dict[str, str] = {}
+    return [[words.setdefault(w, w) for w in tokenizer(text)] for text in texts]
 
 
 def build_dictionary(docs: list[list[str]], no_below: int = NO_BELOW,
