@@ -27,6 +27,8 @@ import pandas as pd
 SEED = 20211
 N_DRAWS = 2000
 LEVEL = 0.95
+#: How :func:`interval` makes an interval, in words (captions name it).
+METHOD = {"en": "bootstrap percentile", "zh": "自助法百分位"}
 #: Largest number of resampled values held at once (draws x units x columns), to bound memory.
 _BLOCK_VALUES = 4_000_000
 

@@ -144,9 +144,9 @@ def _row(name: str, block: str) -> tuple:
 
 def _baseline(name: str, key: str) -> tuple:
     block = f"baselines.{key}"
-    return (rf"\| {re.escape(name)} \| {NUMBER}(?: \[[^\]]*\])? \| {NUMBER} \| – \| – \| {NUMBER} / {NUMBER} \|",
-            [metric(f"{block}.macro_f1"), metric(f"{block}.accuracy"), metric(f"{block}.other_rate"),
-             metric(f"{block}.gold_other_rate")])
+    return (rf"\| {re.escape(name)} \| {NUMBER} \[{NUMBER}, {NUMBER}\] \| {NUMBER} \| – \| – \| {NUMBER} / {NUMBER} \|",
+            [metric(f"{block}.macro_f1"), metric(f"{block}.ci95.macro_f1.0"), metric(f"{block}.ci95.macro_f1.1"),
+             metric(f"{block}.accuracy"), metric(f"{block}.other_rate"), metric(f"{block}.gold_other_rate")])
 
 
 def _ablation(key: str) -> list:
@@ -239,8 +239,9 @@ CHECKS: dict[str, tuple[str, list[Callable[[], float]]]] = {
              [metric("with_context.macro_f1"), metric("without_context.macro_f1"),
               metric("with_context.top2_accuracy"), metric("without_context.other_rate"),
               metric("without_context.gold_other_rate")]),
-    "ablations": (rf"collapses to `other` \({NUMBER} / {NUMBER} / {NUMBER}; `other` predicted for {NUMBER} of paragraphs"
-                  rf" alone\); context dropout on {NUMBER} / {NUMBER} / {NUMBER}, off {NUMBER} / {NUMBER} / {NUMBER} .*?"
+    "ablations": (rf"a paragraph pasted alone still reads well \({NUMBER} / {NUMBER} / {NUMBER}; `other` predicted for "
+                  rf"{NUMBER} of paragraphs alone\).*?Context dropout on {NUMBER} / {NUMBER} / {NUMBER}, off {NUMBER} / "
+                  rf"{NUMBER} / {NUMBER} .*?"
                   rf"character 2–3-grams {NUMBER} / {NUMBER} / {NUMBER} .*?national terms as features "
                   rf"{NUMBER} / {NUMBER} / {NUMBER}\..*?seed-plan term lists {NUMBER} / {NUMBER} / {NUMBER}, the heading "
                   rf"patterns {NUMBER} / {NUMBER} / {NUMBER}, the domain dictionary {NUMBER} / {NUMBER} / {NUMBER}; "
@@ -251,6 +252,15 @@ CHECKS: dict[str, tuple[str, list[Callable[[], float]]]] = {
                    *_ablation("plus_char_ngrams"), *_ablation("plus_national_terms"),
                    *_ablation("plus_codebook_terms_in_sample"), *_ablation("plus_heading_patterns_in_sample"),
                    *_ablation("plus_domain_dictionary_in_sample"), *_ablation("previous_design_in_sample")]),
+    "ablation no augmentation": (rf"without either \(no augmentation at all\) a paragraph alone collapses to `other` "
+                                 rf"\({NUMBER} / {NUMBER} / {NUMBER}; `other` predicted for {NUMBER} of paragraphs alone\)",
+                                 [*_ablation("no_augmentation"),
+                                  metric("ablations.no_augmentation.without_context.other_rate")]),
+    "calibration": (rf"\*\*Calibration.\*\* ECE with path is {NUMBER} .*?and {NUMBER} of the five outer folds choose "
+                    rf"C = {NUMBER};.*?\(C = {NUMBER}, context dropout on: .*?trained on the {NUMBER} gold units",
+                    [metric("with_context.calibration.ece"),
+                     lambda: sum(f["C"] == 3.0 for f in _json("models/metrics.json")["chosen_per_fold"].values()),
+                     lambda: 3.0, metric("chosen_params.C"), metric("training_units")]),
     "learning curve": (rf"\({NUMBER} with 25 training units, {NUMBER} with 100, {NUMBER} with 200\)",
                        [curve(25), curve(100), curve(200)]),
     # Performance (issue #24's goals table; benchmarks/run.py)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from research import codebook
 from research.report.groups import GROUPINGS
-from research.stats import LEVEL, N_DRAWS, SEED
+from research.stats import LEVEL, METHOD, N_DRAWS, SEED
 
 FRAMEWORK = {"en": 'the "1+4+2" framework', "zh": "“1+4+2”框架"}
 
@@ -45,10 +45,10 @@ def _interval(facts: dict, lang: str, runs: bool = False) -> str:
     level = round(100 * LEVEL)
     if lang == "zh":
         extra = "，并随机抽取模型的一次运行" if runs else ""
-        return (f"点为估计值，横线为{level}%自助法百分位区间（在各{zh}内有放回重抽段落{extra}，"
+        return (f"点为估计值，横线为{level}%{METHOD['zh']}区间（在各{zh}内有放回重抽段落{extra}，"
                 f"{N_DRAWS:,}次，随机种子{SEED}）。")
     extra = " and one of the model's runs at random" if runs else ""
-    return (f"Points are estimates, bars {level}% bootstrap percentile intervals (units resampled within each "
+    return (f"Points are estimates, bars {level}% {METHOD['en']} intervals (units resampled within each "
             f"{one}{extra}, {N_DRAWS:,} draws, seed {SEED}).")
 
 
