@@ -39,13 +39,12 @@ def _annotations_check(args) -> int:
 
 
 def _topics_fit(args) -> int:
-    from research.annotations.check import read_annotations
+    from research.annotations.check import reference_labels
     from research.corpus import read_units
     from research.topics.model import fit_topic_model
 
     units = read_units(args.units)
-    gold = read_annotations(paths.GOLD).set_index("unit_id")["label"]
-    labels = gold if units.unit_id.isin(gold.index).all() else None  # gold scores only units it covers
+    labels = reference_labels(units)  # gold (front matter: other) scores only a corpus it covers
     out = args.out or paths.DATA / "topics" / ("seeded" if args.seeded else "")
     summary = fit_topic_model(units, out, seeded=args.seeded, labels=labels, jobs=args.jobs,
                               k=args.k if args.k == "auto" else int(args.k), sensitivity=args.sensitivity)

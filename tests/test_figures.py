@@ -260,7 +260,7 @@ def test_the_toolkits_own_group_values_are_translated_in_chinese_figures():
     from research.corpus.metadata import TYPES
     from research.report.groups import make_groups
 
-    kinds = sorted({kind for _, kind in TYPES} | {"fragment", "unknown"})
+    kinds = sorted(set(TYPES) | {"fragment", "unknown"})
     sizes = pd.DataFrame({"group": kinds, "documents": 1, "units": range(1, len(kinds) + 1)})
     zh = make_groups(sizes, "type", "zh")
     assert not [label for label in zh.labels.values() if LATIN.search(label)]

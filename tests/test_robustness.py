@@ -224,9 +224,9 @@ def test_corpus_build_and_train_reject_bad_input(tmp_path):
     assert not (tmp_path / "o").exists()
     extra = tmp_path / "extra.csv"
     extra.write_text("unit_id,label,secondary_label,note,text\nx1,benefit,,,医保\n", encoding="utf-8")
-    assert_one_line_error(run("train", "--extra", extra, "--quick"), "row 2: unknown label 'benefit'")
+    assert_one_line_error(run("train", "--extra", extra, "--quick", "--out", tmp_path / "mine"), "row 2: unknown label 'benefit'")
     extra.write_text("unit_id,label,secondary_label,note\nx1,benefits,,\n", encoding="utf-8")
-    assert_one_line_error(run("train", "--extra", extra, "--quick"), "missing column(s) text")
+    assert_one_line_error(run("train", "--extra", extra, "--quick", "--out", tmp_path / "mine"), "missing column(s) text")
 
 
 def test_model_saved_by_another_scikit_learn_warns_with_both_versions(monkeypatch):

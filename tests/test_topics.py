@@ -36,9 +36,11 @@ def units(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def gold(units):
-    """Gold labels, unit_id -> label (they cover every corpus unit)."""
-    labels = pd.read_csv(paths.GOLD, dtype=str, keep_default_na=False).set_index("unit_id").label
-    assert units.unit_id.isin(labels.index).all()
+    """Gold labels, unit_id -> label, front matter ``other`` (they cover every corpus unit)."""
+    from research.annotations.check import reference_labels
+
+    labels = reference_labels(units)
+    assert labels is not None and units.unit_id.isin(labels.index).all()
     return labels
 
 

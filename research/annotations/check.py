@@ -139,6 +139,21 @@ def policy_units(units: pd.DataFrame) -> pd.DataFrame:
     return units[units.part != FRONT_MATTER] if "part" in units else units
 
 
+def reference_labels(units: pd.DataFrame, path: Path | None = None) -> pd.Series | None:
+    """unit_id -> label for every unit of ``units``: the gold label (``path``, default the
+    project's gold annotations) of a policy unit, ``other`` for front matter (labelled by its
+    structure); None when the gold labels do not cover every policy unit."""
+    from research.classify.label import STRUCTURE_LABEL
+
+    gold = read_annotations(path or paths.GOLD).set_index("unit_id")["label"]
+    policy = policy_units(units)
+    if not policy.unit_id.isin(gold.index).all():
+        return None
+    labels = pd.Series(STRUCTURE_LABEL, index=units.unit_id.to_numpy(), name="label")
+    labels[policy.unit_id.to_numpy()] = gold.loc[policy.unit_id].to_numpy()
+    return labels
+
+
 def check_annotations(units_path: Path | None = None, verbose: bool = True) -> int:
     """Validate gold, first-pass and second-pass files against the corpus units (``units_path``,
     default ``data/corpus/units.csv``; never built here); print agreement and label counts."""

@@ -35,9 +35,11 @@ def _sample(facts: dict, lang: str) -> str:
     one, many, zh = GROUPINGS.get(facts["by"], (facts["by"],) * 3)
     if lang == "zh":
         return (f"（{facts['groups']}个{zh}，{facts['documents']}篇文件，{facts['units']}个段落；"
-                f"标签：人工标注{facts['human']}个，分类器{facts['classifier']}个）")
+                f"标签：人工标注{facts['human']}个，分类器{facts['classifier']}个"
+                + (f"，公文格式部分按结构标注{facts['structure']}个" if facts.get("structure") else "") + "）")
     return (f" ({facts['groups']} {many if facts['groups'] != 1 else one}, {facts['documents']} documents, "
-            f"{facts['units']} units; labels: {facts['human']} human, {facts['classifier']} classifier)")
+            f"{facts['units']} units; labels: {facts['human']} human, {facts['classifier']} classifier"
+            + (f", {facts['structure']} front matter by structure" if facts.get("structure") else "") + ")")
 
 
 def _interval(facts: dict, lang: str, runs: bool = False) -> str:

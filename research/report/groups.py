@@ -71,7 +71,9 @@ def group_sizes(labels: pd.DataFrame, metadata: pd.DataFrame, by: str) -> pd.Dat
     meta = metadata.assign(group=metadata[by].astype(str).replace("", UNKNOWN))
     given = pd.to_numeric(meta["order"], errors="coerce") if "order" in meta else pd.Series(float("nan"), meta.index)
     meta = meta.assign(order=given)
-    units = labels.doc_id.astype(str).map(meta.set_index("doc_id").group).fillna(UNKNOWN)
+    from research.study.emphasis import with_groups
+
+    units = with_groups(labels[["doc_id"]].astype(str), metadata, by).group
     sizes = pd.DataFrame({"units": units.value_counts()})
     used = meta[meta.doc_id.isin(set(labels.doc_id.astype(str)))]
     sizes["documents"] = used.groupby("group").doc_id.nunique()

@@ -18,12 +18,14 @@ import pandas as pd
 from research import codebook, stats
 from research.atomic import write_csv
 
+from research.corpus.metadata import UNKNOWN
+
 COLUMNS = ["group", "area", "share", "ci_low", "ci_high", "n_units"]
-UNKNOWN = "unknown"
 
 
 def with_groups(labels: pd.DataFrame, metadata: pd.DataFrame, by: str) -> pd.DataFrame:
-    """``labels`` with a ``group`` column: the document's ``by`` value in ``metadata``."""
+    """``labels`` (any rows with ``doc_id``) with a ``group`` column: the document's ``by`` value in
+    ``metadata``, ``unknown`` where it is empty or missing (the one mapping of documents to groups)."""
     groups = metadata.set_index("doc_id")[by].astype(str)
     return labels.assign(group=labels.doc_id.map(groups).fillna(UNKNOWN).replace("", UNKNOWN))
 

@@ -58,7 +58,7 @@ class StudyFigures:
                                           folder.names(lang), order)
         sources = labels.label_source.value_counts()
         self.facts = {"by": self.by, "groups": len(self.groups), "documents": int(labels.doc_id.nunique()),
-                      "units": len(labels), "human": int(sources.get("human", 0)),
+                      "units": len(labels), "human": int(sources.get("human", 0)), "structure": int(sources.get("structure", 0)),
                       "classifier": int(sources.get("classifier", 0)), "rule": self.groups.rule}
 
     def available(self) -> list[str]:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from research import codebook
 from research.errors import ResearchError
+from research.study.emphasis import with_groups
 
 
 @dataclass
@@ -46,12 +47,12 @@ class Study:
     def units(self) -> pd.DataFrame:
         """Corpus units with their document's group."""
         units = self._csv("corpus/units.csv", dtype={"doc_id": str, "unit_id": str, "text": str})
-        return units.assign(group=units.doc_id.map(self.metadata.set_index("doc_id")[self.by]))
+        return with_groups(units, self.metadata, self.by)
 
     @cached_property
     def labels(self) -> pd.DataFrame:
         labels = self._csv("labels.csv", dtype={"doc_id": str, "unit_id": str})
-        return labels.assign(group=labels.doc_id.map(self.metadata.set_index("doc_id")[self.by]))
+        return with_groups(labels, self.metadata, self.by)
 
     @cached_property
     def cleaning(self) -> dict:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from research.corpus.metadata import UNKNOWN
+from research.corpus.metadata import FIELDS, UNKNOWN
 from research.errors import InputError
 
 COLUMNS = ["file", "city", "province", "year", "type"]
@@ -33,7 +33,8 @@ GROUPINGS = ("city", "province", "year", "type", "level", "place")
 MOST, MIN_DOCS = 0.5, 3
 #: Columns that describe a document rather than measure it (the manifest's checksum and capture
 #: note among them): never covariates, and not carried into a study's metadata.csv.
-NOT_COVARIATES = {"file", "doc_id", "city_zh", "title", "_row", "sha256", "capture_note"}
+NOT_COVARIATES = {"file", "doc_id", "city_zh", "title", "_row", "sha256", "capture_note",
+                  *(f"{field}_{kind}" for field in FIELDS for kind in ("source", "confidence"))}
 
 
 def read_meta(path: str | Path) -> pd.DataFrame:
@@ -148,6 +149,7 @@ def covariates(frame: pd.DataFrame, columns: list[str], path, rows=None) -> pd.D
             out[column] = numbers.astype(float)
         else:
             out[column] = cells.where(given, np.nan)
+    return out
 
 
 def metadata_warnings(metadata: pd.DataFrame, by: str) -> list[str]:

@@ -16,11 +16,12 @@ import pandas as pd
 from research import paths
 from research.atomic import atomic_dir
 from research.errors import InputError, ResearchError
+from research.corpus.metadata import FIELDS
 from research.study.metadata import GROUPINGS, NOT_COVARIATES, match_documents, metadata_warnings, read_meta
 
 META_COLUMNS = ["file", "doc_id", "level", "place", "city", "province", "year", "type", "city_zh", "title", "order"]
 #: Inferred fields whose source and confidence metadata.csv records ("meta" and 1 when given).
-SOURCED = ["level", "place", "city", "province", "year", "type", "title"]
+SOURCED = list(FIELDS)
 
 
 def plan_documents(inputs: list[str | Path], meta: str | Path | None = None) -> list[tuple[Path, str, str, dict]]:
@@ -82,7 +83,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
     if by not in GROUPINGS:
         raise ResearchError(f"--by must be one of {', '.join(GROUPINGS)}")
     planned = plan_documents(inputs, meta)
-    if effects and meta:  # a formula naming no column of the given metadata fails before any work
+    if effects:  # a formula naming no column of the (given or inferred) metadata fails before any work
         from research.study.effects import formula_variables
 
         formula_variables(effects, set(META_COLUMNS) | {k for _, _, _, row in planned for k in row})

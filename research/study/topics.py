@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from research.study.emphasis import with_groups
+
 from research.topics.model import SAMPLE_SEED, fit_topic_model
 
 MIN_UNITS = 60  #: fewer units than this: topics are not fitted (reason recorded)
@@ -39,8 +41,7 @@ def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, 
     out.mkdir(parents=True, exist_ok=True)
     n_units = len(labels)
     fitted = read_units(units_csv)
-    groups = metadata.set_index("doc_id")[by].astype(str)
-    fitted.insert(1, "group", fitted.doc_id.map(groups).fillna("unknown"))
+    fitted.insert(1, "group", with_groups(fitted[["doc_id"]], metadata, by).group.to_numpy())
     unit_labels = labels.set_index("unit_id").loc[fitted.unit_id, "label"]
     status: dict = {"units": n_units}
     if len(fitted) > sample_units:

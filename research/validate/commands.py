@@ -6,10 +6,23 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from research import paths, stats
+from research import paths
+
+
+def _defaults(args):
+    """The project's seed and number of draws (:mod:`research.stats`, imported only when a
+    command runs, so the CLI starts without numpy and pandas) where ``args`` leaves them unset."""
+    from research import stats
+
+    if getattr(args, "seed", 0) is None:
+        args.seed = stats.SEED
+    if getattr(args, "draws", 0) is None:
+        args.draws = stats.N_DRAWS
+    return args
 
 
 def _sample(args) -> int:
+    args = _defaults(args)
     from research.atomic import write_csv
     from research.validate.design import draw_sample, study_units
     from research.validate.sheets import write_sheets
@@ -29,6 +42,7 @@ def _sample(args) -> int:
 
 
 def _agreement(args) -> int:
+    args = _defaults(args)
     from research.validate.agreement import agreement_stage
     from research.validate.codings import read_codings
 
@@ -47,6 +61,7 @@ def _agreement(args) -> int:
 
 
 def _evaluate(args) -> int:
+    args = _defaults(args)
     from research.validate.evaluate import evaluate_stage
 
     out = Path(args.out or Path(args.study) / "validation")
@@ -67,6 +82,7 @@ def _evaluate(args) -> int:
 
 
 def _simulate(args) -> int:
+    args = _defaults(args)
     from research.classify.card import write_card
     from research.validate.simulate import simulate, write_simulation
 
@@ -98,7 +114,7 @@ def add_parser(commands) -> None:
     sample.add_argument("--strategy", choices=["random", "uncertainty", "diversity"], default="random")
     sample.add_argument("--by-label", action="store_true", help="also stratify by the classifier's label")
     sample.add_argument("--coders", default="A,B", help="comma-separated coder names, one sheet each (default A,B)")
-    sample.add_argument("--seed", type=int, default=stats.SEED, help=f"random seed (default {stats.SEED})")
+    sample.add_argument("--seed", type=int, default=None, help="random seed (default: the project's, research.stats.SEED)")
     sample.add_argument("--out", metavar="DIR", help="output folder (default STUDY/validation)")
     sample.set_defaults(func=_sample)
     agreement = actions.add_parser(
@@ -107,7 +123,7 @@ def add_parser(commands) -> None:
                     "JSONL exports (.jsonl, or doccano's .zip of one file per annotator), two or more coders.")
     agreement.add_argument("files", nargs="+", metavar="FILE")
     agreement.add_argument("--out", required=True, metavar="DIR", help="output folder (e.g. STUDY/validation)")
-    agreement.add_argument("--draws", type=int, default=stats.N_DRAWS, help=argparse.SUPPRESS)
+    agreement.add_argument("--draws", type=int, default=None, help=argparse.SUPPRESS)
     agreement.set_defaults(func=_agreement)
     evaluate = actions.add_parser(
         "evaluate", help="the classifier against the adjudicated sample; corrected shares",
@@ -122,7 +138,7 @@ def add_parser(commands) -> None:
     evaluate.add_argument("--method", choices=["ratio", "difference", "pdifference", "acc", "pacc"], default="ratio",
                           help="correction (default ratio: post-stratified on the predicted label)")
     evaluate.add_argument("--out", metavar="DIR", help="output folder (default STUDY/validation)")
-    evaluate.add_argument("--draws", type=int, default=stats.N_DRAWS, help=argparse.SUPPRESS)
+    evaluate.add_argument("--draws", type=int, default=None, help=argparse.SUPPRESS)
     evaluate.set_defaults(func=_evaluate)
     simulate = actions.add_parser(
         "simulate", help="evidence: each seed city as a user's collection (writes models/validation_simulation.json)",

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from research import codebook, stats
+from research.classify.label import STRUCTURE_SOURCE
 from research.errors import InputError
 
 STRATEGIES = ("random", "uncertainty", "diversity")
@@ -41,9 +42,11 @@ def study_units(study: str | Path) -> pd.DataFrame:
                         keep_default_na=False)
     labels = pd.read_csv(study / "labels.csv", dtype={"doc_id": str, "unit_id": str}, keep_default_na=False)
     merged = units[["unit_id", "doc_id", "order", "section_path", "text"]].merge(
-        labels[["unit_id", "classifier_label", *PROBA]], on="unit_id", how="inner", validate="one_to_one")
+        labels[["unit_id", "label_source", "classifier_label", *PROBA]], on="unit_id", how="inner",
+        validate="one_to_one")
     if len(merged) != len(units):
         raise InputError(f"{study / 'labels.csv'}: does not label every unit of corpus/units.csv")
+    merged = merged[merged.label_source != STRUCTURE_SOURCE].drop(columns="label_source")  # not policy text
     return merged.sort_values(["doc_id", "order"], kind="stable").reset_index(drop=True)
 
 

@@ -46,14 +46,18 @@ def read_adjudicated(path: str | Path, sample: pd.DataFrame) -> pd.Series:
 
 
 def study_frame(study: Path) -> tuple[pd.DataFrame, str]:
-    """The study's labels with their group, and the grouping."""
+    """The study's labels of the units the classifier labels (not front matter) with their
+    group, and the grouping."""
+    from research.classify.label import STRUCTURE_SOURCE
     from research.study.emphasis import with_groups
     from research.study.labels import load_labels
 
     summary = json.loads((study / "study.json").read_text(encoding="utf-8")) if (study / "study.json").exists() else {}
     by = summary.get("by", "city")
     metadata = pd.read_csv(study / "metadata.csv", dtype=str, keep_default_na=False)
-    return with_groups(load_labels(study / "labels.csv"), metadata, by), by
+    labels = load_labels(study / "labels.csv")
+    labels = labels[labels.label_source != STRUCTURE_SOURCE]  # front matter: labelled by structure, not validated
+    return with_groups(labels.reset_index(drop=True), metadata, by), by
 
 
 def evaluate_stage(study: str | Path, sample_csv: str | Path, labels_csv: str | Path, out: str | Path,
