@@ -12,9 +12,10 @@ from research import paths
 
 
 def test_large_collection_publishes_topics_fitted_on_every_unit(tmp_path, units):
+    from research.annotations.check import reference_labels
     from research.topics.model import fit_topic_model
 
-    gold = pd.read_csv(paths.GOLD, dtype=str, keep_default_na=False).set_index("unit_id").label
+    gold = reference_labels(units)  # gold, front matter other
     for seeded in (False, True):
         out = tmp_path / ("seeded" if seeded else "unseeded")
         summary = fit_topic_model(units, out, seeded=seeded, labels=gold, jobs=2, grid=(4, 6), sample=150)
