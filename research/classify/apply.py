@@ -20,7 +20,7 @@ from pathlib import Path
 from research import codebook
 from research.classify.outputs import (DROPPED_COLUMNS, Writer, dropped_file, render_rows, suggestion_rows,
                                        write_suggestions)
-from research.errors import InputError, ResearchError, warn
+from research.errors import InputError, ResearchError
 
 EXIT_SKIPPED = 3  # some documents were skipped, the others were labelled
 UNIT_COLUMNS = ["document", "doc_id", "unit_id", "order", "section_path", "part", "text", "n_chars",
@@ -94,7 +94,7 @@ def format_summary(path: Path, rows: list[dict]) -> str:
 def classify(inputs: list[str], out: str | None = None, model_path: str | None = None, jobs: int = 1,
              suggest: str | None = None, dask: str | None = None, stream=sys.stdout) -> int:
     """Label every unit of every document; return the process exit code."""
-    from research.corpus.collection import doc_id_for, find_documents
+    from research.corpus.collection import doc_id_for, find_documents, is_repeat
     from research.parallel import cluster, map_ordered
 
     if jobs < 1:
@@ -120,10 +120,8 @@ def classify(inputs: list[str], out: str | None = None, model_path: str | None =
                 print(f"error: {doc.error} (skipped)", file=sys.stderr)
                 skipped.append(doc.path)
                 continue
-            if doc.fingerprint in seen:
-                warn(f"{doc.path}: the same text as {seen[doc.fingerprint]}; counted once")
+            if is_repeat(doc, seen):
                 continue
-            seen[doc.fingerprint] = doc.path
             done += 1
             writer.write(doc.rendered)
             drops.write(doc.dropped)

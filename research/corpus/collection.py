@@ -34,3 +34,15 @@ def doc_id_for(path: Path, taken: set[str]) -> str:
         doc_id = f"{base}-{n}"
     taken.add(doc_id)
     return doc_id
+
+
+def is_repeat(doc, seen: dict) -> bool:
+    """True, with one warning naming both files, when ``doc``'s normalised text (its
+    ``fingerprint``) equals an earlier document's, which is counted instead; else record it."""
+    from research.errors import warn
+
+    if doc.fingerprint in seen:
+        warn(f"{doc.path}: the same text as {seen[doc.fingerprint]}; counted once")
+        return True
+    seen[doc.fingerprint] = doc.path
+    return False

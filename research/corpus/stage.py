@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from research.atomic import atomic_dir, write_text
+from research.corpus.collection import is_repeat
 from research.corpus.document import CorpusDocument, corpus_document
 from research.corpus.files import CELL_COLUMNS, DROPPED_COLUMNS, TABLE_COLUMNS, UNIT_COLUMNS
-from research.errors import InputError, ResearchError, warn
+from research.errors import InputError, ResearchError
 from research.parallel import map_ordered
 
 #: File name and columns of each table the stage writes, with the document field it comes from.
@@ -68,10 +69,8 @@ def corpus_stage(documents: list[tuple[Path, str, str]], out: Path, jobs: int = 
                         raise InputError(doc.error)
                     skipped.append(doc.error)
                     continue
-                if doc.fingerprint in seen:  # the same text again (another encoding or copy)
-                    warn(f"{doc.path}: the same text as {seen[doc.fingerprint]}; counted once")
+                if is_repeat(doc, seen):  # the same text again (another encoding or copy)
                     continue
-                seen[doc.fingerprint] = doc.path
                 for key, writer in writers.items():
                     writer.writerows(getattr(doc, key))
                 reports[doc.doc_id] = doc.report

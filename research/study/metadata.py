@@ -152,7 +152,7 @@ def covariates(frame: pd.DataFrame, columns: list[str], path, rows=None) -> pd.D
     return out
 
 
-def metadata_warnings(metadata: pd.DataFrame, by: str) -> list[str]:
+def metadata_warnings(metadata: pd.DataFrame, by: str, given: bool = False) -> list[str]:
     """What a reader of the study must know about its metadata, one line each: the fields unknown
     for some documents (a national document has no place, city or province, a provincial one no
     city), and one group holding most of the collection."""
@@ -170,7 +170,7 @@ def metadata_warnings(metadata: pd.DataFrame, by: str) -> list[str]:
     if missing:
         out.append(f"metadata unknown: {', '.join(missing)} of {len(metadata)} documents "
                    f"({', '.join(files[:4])}{' ...' if len(files) > 4 else ''}); "
-                   f"correct metadata.csv and pass it back with --meta")
+                   + ("fill them in the --meta file" if given else "correct metadata.csv and pass it back with --meta"))
     if by in metadata and len(metadata) >= MIN_DOCS:
         counts = metadata[by].value_counts()
         if counts.iloc[0] / len(metadata) > MOST:

@@ -100,7 +100,7 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
         if not meta:
             echo(f"inferred metadata (correct {out / 'metadata.csv'} and pass it back with --meta):")
             echo(metadata[["file", "level", "place", "city", "province", "year", "type"]].to_string(index=False))
-        warnings = metadata_warnings(metadata, by)
+        warnings = metadata_warnings(metadata, by, given=bool(meta))
         for message in warnings:
             echo(f"warning: {message}")
 
