@@ -50,7 +50,6 @@ def difference_figure(effects: pd.DataFrame, lang: str = "en", width: float = WI
     axes[0, 0].set_yticks(y, [_name(o, lang) for o in outcomes])
     axes[0, 0].invert_yaxis()
     fig.supxlabel(t["difference"], fontsize=9)
-    fig.tight_layout()
     return fig
 
 
@@ -74,7 +73,6 @@ def levels_figure(levels: pd.DataFrame, term: str, lang: str = "en", width: floa
     ax.invert_yaxis()
     ax.set_xlabel(t["share"])
     ax.legend(loc="lower right")
-    fig.tight_layout()
     return fig
 
 
@@ -96,7 +94,6 @@ def curve_figure(curves: pd.DataFrame, term: str, lang: str = "en", width: float
         ax.set_visible(False)
     fig.supxlabel(term, fontsize=9)
     fig.supylabel(t["share"], fontsize=9)
-    fig.tight_layout()
     return fig
 
 
