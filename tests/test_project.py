@@ -240,3 +240,18 @@ def test_notebook_kernel_runs_on_local_sockets_and_prints_no_warning(tmp_path):
     assert run.stderr == "", run.stderr
     assert nbformat.read(path, as_version=4).cells[0].outputs[0]["text"] == "ipc 42\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["probe.ipynb"]  # no socket files left beside it
+
+
+def test_committed_outputs_name_no_folder_of_the_machine_that_made_them():
+    """Notebooks and the study's page and summary carry no absolute path (a warning that printed
+    the checkout's path made notebook 04 differ between clones), and no stderr stream."""
+    import json
+
+    for path in [*sorted((paths.ROOT / "notebooks").glob("*.ipynb")), paths.ROOT / "reports" / "report.html",
+                 paths.ROOT / "reports" / "study.json"]:
+        text = path.read_text(encoding="utf-8")
+        assert str(paths.ROOT) not in text, path.name
+        if path.suffix == ".ipynb":
+            streams = [o.get("name") for c in json.loads(text)["cells"] for o in c.get("outputs", [])
+                       if o.get("output_type") == "stream"]
+            assert "stderr" not in streams, path.name
