@@ -277,7 +277,8 @@ def test_train_extra_writes_its_own_model_that_reproduces_its_card(corpus_dir, t
     assert (_tree_digest(paths.MODELS), _tree_digest(paths.SHIPPED_MODELS)) == before  # models/ unchanged
     metrics = json.loads((tmp_path / "one" / "metrics.json").read_text(encoding="utf-8"))
     card = (tmp_path / "one" / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert metrics["training_units"] == 305 + len(EXTRA) and "Mine" in metrics["cities"]
+    shipped = json.loads((paths.MODELS / "metrics.json").read_text(encoding="utf-8"))["training_units"]  # gold policy units
+    assert metrics["training_units"] == shipped + len(EXTRA) and "Mine" in metrics["cities"]
     record = [d for d in metrics["training_data"] if d["role"].startswith("extra")]
     assert record[0]["units"] == len(EXTRA) and record[0]["sha256"] == hashlib.sha256(extra.read_bytes()).hexdigest()
     assert f"{metrics['with_context']['macro_f1']:.3f}" in card and record[0]["sha256"][:16] in card
