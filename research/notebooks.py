@@ -52,6 +52,23 @@ def parameter_names(path: Path) -> list[str]:
 STUDY_PARAMETERS = {"study": ("..", "labels.csv"), "topics_dir": ("../topics", "topics/summary.json")}
 
 
+#: What the kernel process itself may print after the notebook is done and that says nothing about
+#: it: libzmq's abort when a socket's signaler sees a hang-up while the kernel's context closes at
+#: exit (zeromq/libzmq#1307), seen once in CI on a loaded machine.  Cell output never goes here.
+_KERNEL_TEARDOWN = ("Assertion failed: pfd.revents & POLLIN (src/signaler.cpp",)
+
+
+def _relay_kernel_stderr(path: Path) -> None:
+    """Print what the kernel process wrote to its own stderr, but its teardown noise."""
+    import sys
+
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.strip() and not line.startswith(_KERNEL_TEARDOWN):
+            print(line, file=sys.stderr)
+
+
 def execute(path: Path, out: Path | None = None, timeout: int = TIMEOUT, parameters: dict | None = None,
             cwd: Path | None = None) -> Path:
     """Run one notebook (with ``parameters`` injected, working folder ``cwd``, default the
@@ -74,11 +91,15 @@ def execute(path: Path, out: Path | None = None, timeout: int = TIMEOUT, paramet
         config.KernelManager.ip = os.path.join(sockets, "ipc")
         client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
                                 resources={"metadata": {"path": str(cwd or path.parent)}}, config=config)
+        kernel_stderr = Path(sockets) / "kernel.stderr"
         try:
-            client.execute()
+            with kernel_stderr.open("w+b") as stderr:
+                client.execute(stderr=stderr)
         except CellExecutionError as err:
             first = str(err).strip().splitlines()
             raise ResearchError(f"{path.name}: a cell failed ({first[-1] if first else 'error'})") from None
+        finally:
+            _relay_kernel_stderr(kernel_stderr)
     target = Path(out) / path.name if out else path
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as tmp:

@@ -242,6 +242,24 @@ def test_notebook_kernel_runs_on_local_sockets_and_prints_no_warning(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["probe.ipynb"]  # no socket files left beside it
 
 
+def test_what_the_kernel_process_prints_itself_is_relayed(tmp_path):
+    """The kernel's own stderr (not a cell's stream) reaches ours; only libzmq's teardown abort
+    is left out of it."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "import os\nos.write(2, b'Assertion failed: pfd.revents & POLLIN (src/signaler.cpp:238)\\n')\n"
+        "os.write(2, b'the kernel itself speaks\\n')")]
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(notebook, path)
+    run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                          "from research.notebooks import execute; execute(Path(sys.argv[1]))", str(path)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == "the kernel itself speaks\n"
+
+
 def test_committed_outputs_name_no_folder_of_the_machine_that_made_them():
     """Notebooks and the study's page and summary carry no absolute path (a warning that printed
     the checkout's path made notebook 04 differ between clones), and no stderr stream."""
