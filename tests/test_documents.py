@@ -203,6 +203,7 @@ def test_duplicate_counted_once(tmp_path):
     assert len(messages) == 1 and "b.txt" in messages[0] and "a.txt" in messages[0]
     assert result.documents == 2 and [row["doc_id"] for row in result.inferred] == ["a", "c"]
     assert set(pd.read_csv(tmp_path / "out" / "units.csv").doc_id) == {"a", "c"}
+    assert result.repeats == [f"{tmp_path / 'b.txt'}: the same text as {tmp_path / 'a.txt'}; counted once"]
 
 
 def test_classify_counts_a_duplicate_once(tmp_path, capsys):

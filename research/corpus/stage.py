@@ -41,6 +41,7 @@ class CorpusResult:
     n_units: int
     inferred: list[dict]  # metadata inferred from each document read (research.corpus.metadata)
     skipped: list[str]  # one line per document that could not be read
+    repeats: list[str]  # one line per document whose text an earlier one already had (counted once)
 
 
 def _process(job: tuple) -> CorpusDocument:
@@ -59,7 +60,7 @@ def corpus_stage(documents: list[tuple[Path, str, str]], out: Path, jobs: int = 
     out = Path(out)
     work = [(Path(p), doc_id, group, str(Path(p).relative_to(root)) if root else str(p))
             for p, doc_id, group in documents]
-    inferred, skipped, reports, n_units, seen = [], [], {}, 0, {}
+    inferred, skipped, repeats, reports, n_units, seen = [], [], [], {}, 0, {}
     with atomic_dir(out) as tmp:
         with ExitStack() as files:
             writers = {key: _writer(files, tmp / name, columns) for key, (name, columns) in TABLES.items()}
@@ -70,6 +71,7 @@ def corpus_stage(documents: list[tuple[Path, str, str]], out: Path, jobs: int = 
                     skipped.append(doc.error)
                     continue
                 if is_repeat(doc, seen):  # the same text again (another encoding or copy)
+                    repeats.append(f"{doc.path}: the same text as {seen[doc.fingerprint]}; counted once")
                     continue
                 for key, writer in writers.items():
                     writer.writerows(getattr(doc, key))
@@ -81,7 +83,7 @@ def corpus_stage(documents: list[tuple[Path, str, str]], out: Path, jobs: int = 
         write_text(tmp / REPORT, json.dumps(reports, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     files = {key: out / name for key, (name, _) in TABLES.items()}
     return CorpusResult(**files, report=out / REPORT, documents=len(reports), n_units=n_units,
-                        inferred=inferred, skipped=skipped)
+                        inferred=inferred, skipped=skipped, repeats=repeats)
 
 
 def _writer(files: ExitStack, path: Path, columns: list[str]) -> csv.DictWriter:

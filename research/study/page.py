@@ -126,6 +126,8 @@ def write_page(study: Path, summary: dict) -> Path:
                      + ". Each field's source and confidence are in <code>metadata.csv</code>.</p>")
     if summary.get("skipped"):
         parts.append("<p class=note>Skipped: " + html.escape("; ".join(summary["skipped"])) + "</p>")
+    if summary.get("repeats"):
+        parts.append("<p class=note>Counted once: " + html.escape("; ".join(summary["repeats"])) + "</p>")
     parts += ["<h2>Documents</h2>", _table(tabs / "documents.csv"),
               "<h2>Emphasis</h2>",
               _figure(figs / "emphasis.png", f"Share of units per area and {by}, 95% bootstrap intervals "

@@ -128,7 +128,8 @@ def run_study(inputs: list[str | Path], out: str | Path, meta: str | Path | None
              + (f"; evaluation skipped: {evaluation['skipped']}" if "skipped" in evaluation else ""))
 
         summary = {"inputs": [_shown(i) for i in inputs], "by": by, "documents": corpus.documents,
-                   "units": corpus.n_units, "skipped": corpus.skipped, "label_sources": counts, "human_labels": human,
+                   "units": corpus.n_units, "skipped": corpus.skipped, "repeats": corpus.repeats,
+                   "label_sources": counts, "human_labels": human,
                    "groups": sorted(labels.group.unique().tolist()),
                    "metadata": "given" if meta else "inferred", "metadata_warnings": warnings, "topics": topics,
                    "independence": {k: _rounded(v) for k, v in test.items() if k != "residuals"},
