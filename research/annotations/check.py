@@ -13,7 +13,6 @@ import io
 from pathlib import Path
 
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
 from research import codebook, paths
 from research.errors import AnnotationError
@@ -92,17 +91,18 @@ def check_units(frame: pd.DataFrame, units: pd.DataFrame, path: Path, complete: 
 
 
 def agreement(first: pd.Series, second: pd.Series) -> dict:
-    """Cohen's kappa, raw agreement and per-label specific agreement of two aligned codings."""
-    codes = codebook.codes()
+    """Cohen's kappa, raw agreement and per-label specific agreement of two aligned codings
+    (the statistics of :mod:`research.validate.agreement`)."""
+    from research.validate.agreement import code_counts, kappa
+
     per_label = {}
-    for code in codes:
-        a, b = (first == code), (second == code)
-        both = int((a & b).sum())
-        denom = int(a.sum() + b.sum())
-        per_label[code] = {"first": int(a.sum()), "second": int(b.sum()), "both": both,
+    for code in codebook.codes():
+        given_first, given_second, both = code_counts(first, second, code)
+        denom = given_first + given_second
+        per_label[code] = {"first": given_first, "second": given_second, "both": both,
                            "specific_agreement": round(2 * both / denom, 3) if denom else None}
     return {"n": int(len(first)),
-            "kappa": round(float(cohen_kappa_score(first, second, labels=codes)), 3),
+            "kappa": round(kappa(first.to_numpy(), second.to_numpy()), 3),
             "raw_agreement": round(float((first == second).mean()), 3),
             "per_label": per_label}
 

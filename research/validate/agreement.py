@@ -58,6 +58,13 @@ def kappa(a: np.ndarray, b: np.ndarray) -> float:
     return float(cohen_kappa_score(a, b))
 
 
+def code_counts(a, b, code: str) -> tuple[int, int, int]:
+    """How many units coder ``a``, coder ``b`` and both gave ``code`` (aligned codings); specific
+    agreement is ``2 * both / (a + b)``."""
+    given_a, given_b = np.asarray(a) == code, np.asarray(b) == code
+    return int(given_a.sum()), int(given_b.sum()), int((given_a & given_b).sum())
+
+
 def agreement_table(matrix: pd.DataFrame, n_draws: int = stats.N_DRAWS, seed: int = stats.SEED) -> pd.DataFrame:
     """Kappa per pair and alpha of all coders, each with a 95% bootstrap interval."""
     rows = []
@@ -83,9 +90,10 @@ def per_code(matrix: pd.DataFrame) -> pd.DataFrame:
     for code in codebook.codes():
         both = given = 0
         for a, b in combinations(matrix.index, 2):
-            pair = matrix.loc[[a, b]].dropna(axis=1)
-            both += 2 * int(((pair.iloc[0] == code) & (pair.iloc[1] == code)).sum())
-            given += int((pair.iloc[0] == code).sum() + (pair.iloc[1] == code).sum())
+            pair = matrix.loc[[a, b]].dropna(axis=1).to_numpy()
+            given_a, given_b, together = code_counts(pair[0], pair[1], code)
+            both += 2 * together
+            given += given_a + given_b
         binary = matrix.apply(lambda col: col.map(lambda v: v if pd.isna(v) else ("yes" if v == code else "no")))
         rows.append({"code": code, "assigned": int((matrix == code).sum().sum()),
                      "specific_agreement": both / given if given else np.nan,
