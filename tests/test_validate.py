@@ -440,6 +440,7 @@ def test_simulation_reproduces_the_committed_file(tmp_path, corpus_dir):
                      size=design["sample_size"], reps=design["repetitions"], n_draws=design["bootstrap_draws"])
     assert again["pooled"] == committed["pooled"] and again["per_city"] == committed["per_city"]
     assert again["learning_curve"]["mean_over_cities"] == committed["learning_curve"]["mean_over_cities"]
+    assert again["by_sample_size"] == committed["by_sample_size"]
 
 
 def test_evaluate_command_offers_every_correction_with_the_same_default():

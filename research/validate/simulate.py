@@ -10,8 +10,8 @@ by each method of :mod:`research.validate.correct`, with 95% intervals.  Reporte
 cities, areas and repetitions and per city: the coverage of the intervals (share of city x
 area cells whose true share of the rest lies inside) and the mean absolute error of every
 estimate; the same pooled figures for other sample sizes (``SIZES``, ``half``: half of each
-city), to show from which size a correction pays.  The learning curve per sampling strategy (:mod:`research.validate.learning`) is
-added when the corpus units are given.  Output: ``models/validation_simulation.json``.
+city), to show from which size a correction pays.  The learning curve per sampling strategy
+(:mod:`research.validate.learning`) is added when the corpus units are given.  Output: ``models/validation_simulation.json``.
 """
 
 from __future__ import annotations
