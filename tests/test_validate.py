@@ -201,6 +201,7 @@ def test_evaluate_weights_by_inclusion_probability_and_corrects_shares(study, tm
     assert set(shares.group) == {"Binzhou", "Jinan", "Lishui", "Panjin", "Wuhan"}
     assert np.allclose(shares.groupby("group")[["uncorrected_count", "corrected"]].sum(), 1, atol=1e-3)
     assert (shares.ci_low <= shares.corrected + 1e-9).all() and (shares.corrected <= shares.ci_high + 1e-9).all()
+    assert (shares.method == "composite").all() and shares.weight.between(0, 1).all()
     for name in ("accuracy", "per_code", "confusion", "calibration"):
         assert (tmp_path / "out" / f"{name}.csv").exists()
     # the command writes into the study's validation/ and the report page shows it

@@ -200,9 +200,11 @@ def corrected_shares(sample: dict, target: dict, method: str = DEFAULT, n_draws:
 
 
 def shares_table(result: dict, group_names: list, codes: list[str], method: str) -> pd.DataFrame:
-    """``group, area, uncorrected_count, uncorrected_probability, corrected, ci_low, ci_high, method``."""
+    """``group, area, uncorrected_count, uncorrected_probability, corrected, ci_low, ci_high, method``,
+    and ``weight`` (the share of the ``ratio`` correction kept) for ``composite``."""
     rows = [{"group": g, "area": c, "uncorrected_count": result["count"][i, j],
              "uncorrected_probability": result["probability"][i, j], "corrected": result["share"][i, j],
-             "ci_low": result["ci_low"][i, j], "ci_high": result["ci_high"][i, j], "method": method}
+             "ci_low": result["ci_low"][i, j], "ci_high": result["ci_high"][i, j], "method": method,
+             **({"weight": result["weight"][i]} if "weight" in result else {})}
             for i, g in enumerate(group_names) for j, c in enumerate(codes)]
     return pd.DataFrame(rows)
