@@ -201,6 +201,7 @@ def test_evaluate_weights_by_inclusion_probability_and_corrects_shares(study, tm
     assert set(shares.group) == {"Binzhou", "Jinan", "Lishui", "Panjin", "Wuhan"}
     assert np.allclose(shares.groupby("group")[["uncorrected_count", "corrected"]].sum(), 1, atol=1e-3)
     assert (shares.ci_low <= shares.corrected + 1e-9).all() and (shares.corrected <= shares.ci_high + 1e-9).all()
+    assert (shares.method == "composite").all() and shares.weight.between(0, 1).all()
     for name in ("accuracy", "per_code", "confusion", "calibration"):
         assert (tmp_path / "out" / f"{name}.csv").exists()
     # the command writes into the study's validation/ and the report page shows it
@@ -223,7 +224,8 @@ def test_evaluate_weights_by_inclusion_probability_and_corrects_shares(study, tm
 
 
 def test_corrections_recover_known_shares():
-    """With a large validated sample the corrected shares approach the truth that counting misses."""
+    """With a large validated sample the corrected shares approach the truth that counting misses
+    (not ``temperature``: one temperature cannot express errors that differ by code)."""
     from research.validate.correct import METHODS, corrected_shares
 
     rng = np.random.default_rng(3)
@@ -233,7 +235,7 @@ def test_corrections_recover_known_shares():
     pred = np.array([rng.choice(k, p=confusion[t]) for t in truth])
     proba = 0.5 * np.eye(k)[pred] + 0.5 / k
     s = slice(0, 2000)
-    for method in METHODS:
+    for method in set(METHODS) - {"temperature"}:
         r = corrected_shares({"y": truth[s], "pred": pred[s], "proba": proba[s], "weights": np.ones(2000),
                               "strata": None},
                              {"pred": pred[2000:], "proba": proba[2000:], "groups": np.zeros(n - 2000, int)},
@@ -241,6 +243,91 @@ def test_corrections_recover_known_shares():
         true = np.bincount(truth[2000:], minlength=k) / (n - 2000)
         assert np.abs(r["share"][0] - true).max() < np.abs(r["count"][0] - true).max(), method
         assert ((r["ci_low"][0] <= true) & (true <= r["ci_high"][0])).all(), method
+
+
+def test_composite_weight_drops_noise_and_keeps_a_large_precise_correction():
+    """w = max(0, 1 - tr(V)/|d|^2): 0 for a correction within its noise, near 1 for a large precise one."""
+    from research.validate.correct import corrected_shares, shrinkage_weights
+
+    rng = np.random.default_rng(5)
+    noise = rng.normal(0, 0.05, size=(2000, 2, 8))
+    d = np.vstack([noise[0, 0] * 0.8, [0.2, -0.2, 0, 0, 0, 0, 0, 0]])
+    draws = np.concatenate([noise[:, :1], 0.005 * noise[:, 1:] / 0.05], axis=1)
+    w = shrinkage_weights(d, draws)
+    assert w[0] == 0 and 0.99 < w[1] < 1
+    assert shrinkage_weights(np.zeros((1, 8)), np.zeros((10, 1, 8)))[0] == 0  # no correction at all
+    # a classifier right on every validated unit: nothing to correct, the count is kept
+    k, n = 4, 400
+    truth = rng.choice(k, size=n)
+    proba = 0.4 * np.eye(k)[truth] + 0.6 / k
+    r = corrected_shares({"y": truth[:40], "pred": truth[:40], "proba": proba[:40], "weights": np.ones(40),
+                          "strata": None}, {"pred": truth[40:], "proba": proba[40:], "groups": np.zeros(n - 40, int)},
+                         "composite", n_draws=200)
+    assert r["weight"][0] == 0 and np.allclose(r["share"], r["count"])
+
+
+def test_composite_intervals_cover_on_a_synthetic_collection():
+    """Repeated small samples from a collection whose labels are biased: the composite's 95%
+    intervals cover the true shares of the rest in at least 0.90 of code x sample cells, and its
+    error is at most the ratio's."""
+    from research.validate.correct import corrected_shares
+
+    rng = np.random.default_rng(7)
+    k, n, m = 4, 300, 30
+    confusion = np.array([[0.85, 0.1, 0.05, 0], [0.15, 0.8, 0.05, 0], [0.05, 0.05, 0.9, 0], [0.1, 0, 0, 0.9]])
+    truth = rng.choice(k, size=n, p=[0.4, 0.3, 0.2, 0.1])
+    pred = np.array([rng.choice(k, p=confusion[t]) for t in truth])
+    proba = 0.6 * np.eye(k)[pred] + 0.4 / k
+    inside, errors = [], {"composite": [], "ratio": []}
+    for rep in range(40):
+        s = rng.permutation(n)
+        v, rest = s[:m], s[m:]
+        true = np.bincount(truth[rest], minlength=k) / len(rest)
+        for method in errors:
+            r = corrected_shares({"y": truth[v], "pred": pred[v], "proba": proba[v], "weights": np.full(m, n / m),
+                                  "strata": None}, {"pred": pred[rest], "proba": proba[rest],
+                                                    "groups": np.zeros(len(rest), int)}, method, n_draws=200, seed=rep)
+            errors[method].append(np.abs(r["share"][0] - true).mean())
+            if method == "composite":
+                inside += list((r["ci_low"][0] - 1e-9 <= true) & (true <= r["ci_high"][0] + 1e-9))
+                assert (r["ci_low"] <= r["share"] + 1e-12).all() and (r["share"] <= r["ci_high"] + 1e-12).all()
+    assert np.mean(inside) >= 0.90
+    assert np.mean(errors["composite"]) <= np.mean(errors["ratio"])
+
+
+def test_temperature_is_recovered_and_corrects_a_pure_temperature_error():
+    """Probabilities made overconfident by p^2: the fitted exponent is near 1/2, and averaging the
+    recalibrated probabilities recovers the shares the overconfident ones miss."""
+    from research.validate.correct import corrected_shares, temperatures
+
+    rng = np.random.default_rng(11)
+    n, k = 6000, 5
+    logits = rng.normal(0, 1.2, size=(n, k)) + np.array([1.0, 0.5, 0, 0, -0.5])
+    calibrated = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    truth = np.array([rng.choice(k, p=p) for p in calibrated])
+    shown = calibrated ** 2 / (calibrated ** 2).sum(axis=1, keepdims=True)
+    beta = temperatures(np.log(shown[:3000]), truth[:3000], np.ones(3000))
+    assert beta[0] == pytest.approx(0.5, abs=0.05)
+    r = corrected_shares({"y": truth[:3000], "pred": shown[:3000].argmax(1), "proba": shown[:3000],
+                          "weights": np.ones(3000), "strata": None},
+                         {"pred": shown[3000:].argmax(1), "proba": shown[3000:], "groups": np.zeros(3000, int)},
+                         "temperature", n_draws=100)
+    expected = calibrated[3000:].mean(axis=0)
+    assert np.abs(r["share"][0] - expected).max() < 0.01 < np.abs(r["probability"][0] - expected).max()
+
+
+def test_bayes_prior_weighs_one_unit_per_predicted_code():
+    """``bayes``: the sample's counts of true codes per predicted code plus one unit spread as the
+    classifier's mean probabilities over the collection's units predicted that code."""
+    from research.validate.correct import corrected_shares
+
+    y, pred = np.array([0, 0, 1, 1]), np.array([0, 0, 0, 1])
+    proba = np.array([[0.7, 0.3], [0.7, 0.3], [0.6, 0.4], [0.2, 0.8]])
+    target = {"pred": np.array([0, 1]), "proba": np.array([[0.9, 0.1], [0.5, 0.5]]), "groups": np.zeros(2, int)}
+    r = corrected_shares({"y": y, "pred": pred, "proba": proba, "weights": np.full(4, 5.0), "strata": None},
+                         target, "bayes", n_draws=10)
+    rates = np.array([[2 + 0.9, 1 + 0.1], [0 + 0.5, 1 + 0.5]]) / np.array([[4], [2]])
+    assert np.allclose(r["share"][0], np.array([0.5, 0.5]) @ rates)
 
 
 def _tree_digest(folder) -> dict[str, str]:
@@ -354,3 +441,18 @@ def test_simulation_reproduces_the_committed_file(tmp_path, corpus_dir):
                      size=design["sample_size"], reps=design["repetitions"], n_draws=design["bootstrap_draws"])
     assert again["pooled"] == committed["pooled"] and again["per_city"] == committed["per_city"]
     assert again["learning_curve"]["mean_over_cities"] == committed["learning_curve"]["mean_over_cities"]
+    assert again["by_sample_size"] == committed["by_sample_size"]
+
+
+def test_evaluate_command_offers_every_correction_with_the_same_default():
+    import argparse
+
+    from research.validate.commands import add_parser
+    from research.validate.correct import DEFAULT, METHODS
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    assert parser.parse_args(["validate", "evaluate", "s"]).method == DEFAULT
+    assert [parser.parse_args(["validate", "evaluate", "s", "--method", m]).method for m in METHODS] == list(METHODS)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["validate", "evaluate", "s", "--method", "nonsense"])

@@ -78,13 +78,22 @@ def simulation_lines(sim: dict | None) -> list[str]:
         "",
         f"Goals: coverage of the corrected (`{method}`) intervals {coverage:.3f} of {p['cells']} city x area",
         f"cells against 0.90: {met}; corrected error smaller than uncorrected on average: {smaller}",
-        f"({error:.4f} against {p['mae_count']:.4f}). Per city (units, validated, coverage, error corrected /",
-        "uncorrected):",
+        f"({error:.4f} against {p['mae_count']:.4f})."
+        + (f" The `{method}` estimate kept on average {p[f'weight_{method}']:.2f} of the `ratio` correction."
+           if f"weight_{method}" in p else ""),
+        "Per city (units, validated, coverage, error corrected / uncorrected):",
         "",
         *[f"- {c}: {v['units']} units, {v['sample']} validated, coverage {v[f'coverage_{method}']:.3f}, error "
           f"{v[f'mae_{method}']:.4f} / {v['mae_count']:.4f}" for c, v in sim["per_city"].items()],
         "",
     ]
+    if sim.get("by_sample_size"):
+        lines += ["Mean absolute error by the number of units validated per city (at most half the city;",
+                  f"`half`: half of every city), and the coverage of the `{method}` intervals:", "",
+                  "| validated | labels counted | " + " | ".join(f"`{m}`" for m in d["methods"]) + " | coverage |",
+                  "| --- |" + " --- |" * (len(d["methods"]) + 2),
+                  *[f"| {r['size']} | {r['mae_count']:.4f} | " + " | ".join(f"{r[f'mae_{m}']:.4f}" for m in d["methods"])
+                    + f" | {r[f'coverage_{method}']:.3f} |" for r in sim["by_sample_size"]], ""]
     if sim.get("learning_curve"):
         rows = sim["learning_curve"]["mean_over_cities"]
         lines += ["Learning curve per sampling strategy (units of the held-out city labelled and added to training;",

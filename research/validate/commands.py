@@ -135,8 +135,11 @@ def add_parser(commands) -> None:
     evaluate.add_argument("--sample", metavar="FILE", help="sample.csv (default STUDY/validation/sample.csv)")
     evaluate.add_argument("--labels", metavar="FILE",
                           help="adjudicated labels: unit_id, label (default STUDY/validation/adjudication.csv)")
-    evaluate.add_argument("--method", choices=["ratio", "difference", "pdifference", "acc", "pacc"], default="ratio",
-                          help="correction (default ratio: post-stratified on the predicted label)")
+    evaluate.add_argument("--method", default="composite",
+                          choices=["composite", "ratio", "bayes", "temperature", "difference", "pdifference", "acc",
+                                   "pacc"],
+                          help="correction (default composite: the count moved toward the ratio estimate as far as "
+                               "the correction's own noise allows)")
     evaluate.add_argument("--out", metavar="DIR", help="output folder (default STUDY/validation)")
     evaluate.add_argument("--draws", type=int, default=None, help=argparse.SUPPRESS)
     evaluate.set_defaults(func=_evaluate)

@@ -61,7 +61,7 @@ def study_frame(study: Path) -> tuple[pd.DataFrame, str]:
 
 
 def evaluate_stage(study: str | Path, sample_csv: str | Path, labels_csv: str | Path, out: str | Path,
-                   method: str = "ratio", n_draws: int = stats.N_DRAWS) -> dict:
+                   method: str = correct.DEFAULT, n_draws: int = stats.N_DRAWS) -> dict:
     """Write the evaluation (module docstring) into ``out``; return ``evaluation.json``'s content."""
     from research.classify.evaluate import calibration
 

@@ -9,8 +9,9 @@ uncorrected (labels counted, ``count``; probabilities averaged, ``probability``)
 by each method of :mod:`research.validate.correct`, with 95% intervals.  Reported, pooled over
 cities, areas and repetitions and per city: the coverage of the intervals (share of city x
 area cells whose true share of the rest lies inside) and the mean absolute error of every
-estimate.  The learning curve per sampling strategy (:mod:`research.validate.learning`) is
-added when the corpus units are given.  Output: ``models/validation_simulation.json``.
+estimate; the same pooled figures for other sample sizes (``SIZES``, ``half``: half of each
+city), to show from which size a correction pays.  The learning curve per sampling strategy
+(:mod:`research.validate.learning`) is added when the corpus units are given.  Output: ``models/validation_simulation.json``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from research.validate import correct
 from research.validate.design import PROBA, draw_sample
 
 SIZE, REPS, DRAWS = 30, 100, 500
+#: Sample sizes of the error-by-size table (``None``: half of each city).
+SIZES = (10, 20, 30, None)
 
 
 def read_loco(path: Path) -> pd.DataFrame:
@@ -56,6 +59,8 @@ def one_run(city: pd.DataFrame, n: int, seed: int, methods, n_draws: int) -> lis
         r = correct.corrected_shares(sample, target, method, n_draws=n_draws, seed=seed)
         cells.update({"count": r["count"][0], "probability": r["probability"][0], method: r["share"][0],
                       f"{method}_low": r["ci_low"][0], f"{method}_high": r["ci_high"][0]})
+        if "weight" in r:
+            cells[f"{method}_weight"] = np.full(len(codes), r["weight"][0])
     return [{"area": c, **{k: float(v[j]) for k, v in cells.items()}} for j, c in enumerate(codes)]
 
 
@@ -68,29 +73,37 @@ def summarise(cells: pd.DataFrame, methods) -> dict:
         inside = (cells[f"{method}_low"] <= cells.truth + 1e-9) & (cells.truth <= cells[f"{method}_high"] + 1e-9)
         out[f"coverage_{method}"] = float(inside.mean())
         out[f"width_{method}"] = float((cells[f"{method}_high"] - cells[f"{method}_low"]).mean())
+        if f"{method}_weight" in cells:
+            out[f"weight_{method}"] = float(cells[f"{method}_weight"].mean())
     return out
+
+
+def simulated_cells(loco: pd.DataFrame, size: int | None, reps: int, n_draws: int, methods, seed: int) -> pd.DataFrame:
+    """Every city x area cell of ``reps`` samples per city of ``min(size, half the city)`` units
+    (``size`` None: half)."""
+    rows = []
+    cities = sorted(loco.city.unique())
+    jobs = [(c, r) for c in cities for r in range(reps)]
+    for city_name, rep in progress(jobs, total=len(jobs), desc=f"simulation, {size or 'half'}"):
+        city = loco[loco.city == city_name].reset_index(drop=True)
+        n = len(city) // 2 if size is None else min(size, len(city) // 2)
+        for cell in one_run(city, n, seed + rep, methods, n_draws):
+            rows.append({"city": city_name, "rep": rep, "units": len(city), "sample": n, **cell})
+    return pd.DataFrame(rows)
 
 
 def simulate(loco_csv: Path = paths.MODELS / "loco_predictions.csv", units_csv: Path | None = None,
              size: int = SIZE, reps: int = REPS, n_draws: int = DRAWS, methods=correct.METHODS,
-             seed: int = stats.SEED) -> dict:
+             seed: int = stats.SEED, sizes=SIZES) -> dict:
     """The simulation's results (module docstring); the learning curve needs ``units_csv``."""
     loco = read_loco(loco_csv)
-    rows = []
-    cities = sorted(loco.city.unique())
-    jobs = [(c, r) for c in cities for r in range(reps)]
-    for city_name, rep in progress(jobs, total=len(jobs), desc="simulation"):
-        city = loco[loco.city == city_name].reset_index(drop=True)
-        n = min(size, len(city) // 2)
-        for cell in one_run(city, n, seed + rep, methods, n_draws):
-            rows.append({"city": city_name, "rep": rep, "units": len(city), "sample": n, **cell})
-    cells = pd.DataFrame(rows)
+    cells = simulated_cells(loco, size, reps, n_draws, methods, seed)
     result = {
         "command": "python -m research validate simulate",
         "design": {"loco_predictions": "models/loco_predictions.csv", "sample_size": size,
                    "sample_rule": f"min({size}, half the city's units), simple random sample",
                    "repetitions": reps, "bootstrap_draws": n_draws, "seed": seed, "methods": list(methods),
-                   "default_method": correct.METHODS[0], "level": stats.LEVEL},
+                   "default_method": correct.DEFAULT, "level": stats.LEVEL},
         "pooled": summarise(cells, methods),
         "per_city": {c: {"units": int(g.units.iloc[0]), "sample": int(g["sample"].iloc[0]),
                          "rest": int(g.units.iloc[0] - g["sample"].iloc[0]), **summarise(g, methods)}
@@ -98,6 +111,11 @@ def simulate(loco_csv: Path = paths.MODELS / "loco_predictions.csv", units_csv: 
     }
     big = cells[cells.units - cells["sample"] >= 20]
     result["pooled_rest_20_or_more"] = {"cities": sorted(big.city.unique()), **summarise(big, methods)}
+    result["by_sample_size"] = [
+        {"size": n or "half", "validated_per_city": {c: int(g["sample"].iloc[0]) for c, g in by.groupby("city")},
+         **summarise(by, methods)}
+        for n, by in ((n, cells if n == size else simulated_cells(loco, n, reps, n_draws, methods, seed))
+                      for n in sizes)]
     if units_csv is not None:
         from research.validate.learning import learning_curves
 
