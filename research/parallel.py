@@ -7,7 +7,9 @@ flat in the number of items whatever the back end.  :func:`cluster` opens a Dask
 ``--dask ADDRESS`` ("local": a local cluster of single-threaded worker processes).
 
 Local processes are forked where the platform allows, so what the parent loaded before the
-map (the classifier, a tokenizer) is shared with the workers instead of loaded again.
+map (the classifier, a tokenizer) is shared with the workers instead of loaded again.  Work that
+releases the GIL (tomotopy's Gibbs sampling) runs in ``threads`` instead: nothing is forked or
+pickled, so memory does not grow with the number of workers.
 """
 
 from __future__ import annotations
@@ -38,17 +40,24 @@ def cluster(address: str | None, workers: int = 2):
 
 
 def map_ordered(func: Callable, items: Iterable, jobs: int = 1, client=None, total: int | None = None,
-                desc: str = "", window: int | None = None) -> Iterator:
+                desc: str = "", window: int | None = None, threads: bool = False) -> Iterator:
     """``func(item)`` for each item, in input order.
 
     On ``client`` (a Dask client) at most ``window`` items (default 16) are in flight; else in
-    ``jobs`` local processes with at most ``window`` (default ``2 * jobs``) handed out at once;
-    else here, one after the other.  ``func`` and the items must be picklable for the first two.
+    ``jobs`` local processes (``threads``: threads of this process, for work that releases the
+    GIL) with at most ``window`` (default ``2 * jobs``) handed out at once; else here, one after
+    the other.  ``func`` and the items must be picklable for the first two.
     A progress bar shows on a terminal (``desc``).
     """
     if client is not None:
         yield from _windowed(lambda item: client.submit(func, item, pure=False), lambda f: f.result(),
                              items, window or 16, total, desc)
+    elif jobs > 1 and threads:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(jobs) as pool:
+            yield from _windowed(lambda item: pool.submit(func, item), lambda f: f.result(), items,
+                                 window or 2 * jobs, total, desc)
     elif jobs > 1:
         yield from _pool_map(func, items, jobs, window or 2 * jobs, total, desc)
     else:

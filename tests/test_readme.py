@@ -283,6 +283,8 @@ CHECKS: dict[str, tuple[str, list[Callable[[], float]]]] = {
                    [bench("batch.classify_dask_local_2_workers.seconds")]),
     "bench study": (rf"study of 1,000 distinct documents \({NUMBER} units\).*?\*\*{NUMBER} s\*\*.*?\*\*{NUMBER} MB\*\*",
                     [bench("study.units"), bench("study.seconds"), bench("study.peak_memory_mb")]),
+    "bench study rss": (rf"summed RSS of the same tree, an upper bound: \*\*{NUMBER} MB\*\*",
+                        [bench("study.peak_rss_sum_mb")]),
     "bench study stages": (rf"by stage: corpus {NUMBER} s, labels {NUMBER} s, topics {NUMBER} s, emphasis {NUMBER} s, "
                            rf"independence {NUMBER} s, evaluation {NUMBER} s, outputs {NUMBER} s. Its processes used "
                            rf"{NUMBER} s of CPU time",

@@ -71,12 +71,14 @@ def unseeded_evaluation(units: pd.DataFrame, labels: np.ndarray, theta: np.ndarr
 def _views(units, model: GuidedLDA, jobs: int, reference) -> dict:
     """name -> (input, term list, predictions, area weights or None): the published guided
     model, the keyword rule, and each with the other term list and without section paths (all
-    on the units ``reference`` indexes: every unit, or a sample of a large collection)."""
+    on the units ``reference`` indexes: every unit, or a sample of a large collection; the other
+    guided models with the published model's chains)."""
     units = units.iloc[reference]
     with_path, text_only = unit_texts(units, True), unit_texts(units, False)
     docs = tokenize_all(with_path)
-    terms_model = GuidedLDA("terms", n_free=model.n_free).fit(docs, jobs=jobs)
-    text_model = GuidedLDA("national_terms", n_free=model.n_free).fit(tokenize_all(text_only), jobs=jobs)
+    same = {"n_free": model.n_free, "chain": model.chain, "seeds": model.seeds}
+    terms_model = GuidedLDA("terms", **same).fit(docs, jobs=jobs)
+    text_model = GuidedLDA("national_terms", **same).fit(tokenize_all(text_only), jobs=jobs)
     dictionary = build_dictionary(docs)
     gensim_weights = seeded_area_weights(docs, model.n_free, dictionary,
                                          seed_words(dictionary.token2id, "national_terms"))

@@ -49,6 +49,8 @@ SAMPLE_SEED = 2021
 #: stability and the reference engines are measured on a fixed-seed sample of ``sample`` units.
 LARGE_RUNS, LARGE_GUIDED_SEEDS = 2, (11, 23)
 LARGE_GUIDED_CHAIN = Chain(burn=200, snapshots=5, gap=20)
+#: Above ``sample`` units, the gensim K grid on the sample runs three seeds per K, not five.
+LARGE_K_SEEDS = (11, 23, 37)
 
 
 class TopicModel:
@@ -131,7 +133,8 @@ class TopicModel:
         grid = tuple(g for g in self.grid if g < len(chosen_docs)) if k is None else (k,)
         if not grid:
             raise ResearchError(f"{len(units)} units: too few for any K of the grid {self.grid}")
-        self.k_selection_ = k_selection(chosen_docs, chosen_dictionary, grid=grid, jobs=self.jobs)
+        seeds = {} if sample is None else {"seeds": LARGE_K_SEEDS}
+        self.k_selection_ = k_selection(chosen_docs, chosen_dictionary, grid=grid, jobs=self.jobs, **seeds)
         k, reason = choose_k(self.k_selection_) if k is None else (k, f"K={k} given by the user")
         vocab = [dictionary[i] for i in range(len(dictionary))]
         if sample is None:
@@ -162,7 +165,8 @@ class TopicModel:
 
     def _sample_note(self) -> str:
         return (f"fitted on all {len(self.units_)} units; K, stability, NPMI and the reference engines measured on "
-                f"a random sample of {len(self.sample_)} units (seed {SAMPLE_SEED})")
+                f"a random sample of {len(self.sample_)} units (seed {SAMPLE_SEED}; the K grid with "
+                f"{len(LARGE_K_SEEDS)} seeds per K)")
 
     def _fit_seeded(self, k: int | None, y) -> None:
         units = self.units_

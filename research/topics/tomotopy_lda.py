@@ -5,7 +5,7 @@ repeats exactly with a fixed ``seed`` and ``workers=1``.  A chain's topic-word a
 distributions are averaged over a few snapshots after burn-in, which smooths the last sample.
 The published unseeded model (:mod:`research.topics.consensus`) and the guided model
 (:mod:`research.topics.guided`) are both averages of such chains; :func:`fit_chains` runs them
-through :func:`research.parallel.map_ordered`, so ``jobs`` changes the time, never the result.
+through :func:`research.parallel.map_ordered` in threads, so ``jobs`` changes the time, never the result.
 """
 
 from __future__ import annotations
@@ -78,9 +78,12 @@ def _chain(job: tuple) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_chains(docs: list[list[str]], vocab: list[str], k: int, seeds, chain: Chain = Chain(),
                priors: dict[str, list[float]] | None = None, jobs: int = 1) -> list[tuple[np.ndarray, np.ndarray]]:
-    """One chain per seed (in ``jobs`` processes), results in the order of ``seeds``."""
+    """One chain per seed (in ``jobs`` threads: tomotopy samples without the GIL, and each chain
+    has one worker, so a chain's result is the same in any thread), results in the order of
+    ``seeds``.  Threads, not processes: the token lists are neither pickled nor copied."""
+    tomotopy()  # imported once, here, not by two threads at once
     work = [(docs, vocab, k, seed, chain, priors) for seed in seeds]
-    return list(map_ordered(_chain, work, jobs=jobs, total=len(work), desc="topic chains"))
+    return list(map_ordered(_chain, work, jobs=jobs, total=len(work), desc="topic chains", threads=True))
 
 
 def frequent_vocab(docs: list[list[str]], min_count: int = 2) -> list[str]:
