@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from research.corpus.front_matter import front_matter_lines, is_notice
-from research.corpus.headings import RANKS, MARKER, Marker, marker_at, split_run_in_heading
+from research.corpus.headings import RANKS, MARKER, RUN_IN_MARKER, Marker, marker_at, split_run_in_heading
 from research.corpus.tables import TABLE_CAPTION, Table, is_row, parse_rows, parse_table
 from research.text.patterns import BREAK_ZH, CLAUSE_ZH, FULL_STOP, SENTENCE_END_ZH, SMALL_NUMERALS
 
@@ -84,9 +84,19 @@ class Segmented:
         return [t for r, t in main if r == top]
 
 
+#: The full-width punctuation the cleaner writes and the ideographic space, each with its NFKD
+#: form (one ASCII character).  Replacing a character by its NFKD form leaves a text's NFKC
+#: unchanged, and without them most texts pass NFKC's quick check instead of being decomposed
+#: and composed again (the costliest step of ``classify`` on a batch before).
+_TO_ASCII = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，；：！？（）\u3000")
+
+
 def normalized(text: str) -> str:
     """Text as used for identity: NFKC, no white space."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    for full, ascii_form in _TO_ASCII:
+        if full in text:
+            text = text.replace(full, ascii_form)
+    return "".join(unicodedata.normalize("NFKC", text).split())  # (str.split drops exactly what re's \s matches)
 
 
 def unit_id(doc_id: str, text: str) -> str:
@@ -125,6 +135,8 @@ def _run_in_markers(line: str, numbering: _Numbering) -> list[Marker]:
     """Heading markers inside a line (not at its start) that sit at a sentence boundary and
     continue the numbering; e.g. the inline headings of a plan captured as one line."""
     found: list[Marker] = []
+    if not RUN_IN_MARKER.search(line, 1):  # (most lines: no marker of these kinds after the start)
+        return found
     trial = _Numbering()
     trial.last = dict(numbering.last)
     first = marker_at(line, 0)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from research.text.patterns import CJK
@@ -143,8 +144,10 @@ class Tokenizer:
             if len(keep) > 500_000:  # bound the memo: memory stays flat on huge corpora
                 keep.clear()
             keep[w] = self._keeps(w)
-        get = keep.get  # (a word another thread's clear() removed is decided again)
-        return [w for w in words if get(w) or (get(w) is None and self._keeps(w))]
+        try:
+            return list(compress(words, map(keep.__getitem__, words)))
+        except KeyError:  # another thread's clear() removed a word: decide each again
+            return [w for w in words if self._keeps(w)]
 
     def _keeps(self, word: str) -> bool:
         drop = stopwords(self.stop) if self.stop else frozenset()
