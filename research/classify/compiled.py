@@ -60,7 +60,7 @@ class CompiledClassifier:
                         b["sublinear_tf"], b["norm"]) for i, b in enumerate(spec["blocks"])]
         self.word_ids = [_WordIds(vocabulary) if analyzer is body_words else None
                          for analyzer, vocabulary, *_ in self.blocks]
-        self.coef_t = np.ascontiguousarray(arrays["coef"].T)  # features x classes
+        self.coef = np.ascontiguousarray(arrays["coef"], dtype=np.float64)  # classes x features
         self.intercept = arrays["intercept"]
 
     def get_params(self) -> dict:
@@ -95,22 +95,24 @@ class CompiledClassifier:
                 norms = np.sqrt(np.bincount(row, weights=data * data, minlength=n))
                 norms[norms == 0.0] = 1.0
                 data /= norms[row]
-            keys.append(row * self.coef_t.shape[0] + col + offset)
+            keys.append(row * self.coef.shape[1] + col + offset)
             values.append(data)
             offset += len(idf)
         key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
         order = np.argsort(key, kind="stable")
-        row, col = np.divmod(key[order], self.coef_t.shape[0])
+        row, col = np.divmod(key[order], self.coef.shape[1])
         indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=n))])
         return indptr, col, np.concatenate(values)[order] if values else np.zeros(0)
 
     def decision_function(self, X) -> np.ndarray:
         """``X @ coef.T + intercept``, each row's terms added one after the other in column
-        order (as scipy's sparse product adds them, so the sums are the same floats)."""
+        order (as scipy's sparse product adds them, so the sums are the same floats: ``bincount``
+        adds its weights one after the other from 0, one pass per class)."""
         indptr, col, data = self._features(as_texts(X))
-        scores = np.zeros((len(indptr) - 1, self.coef_t.shape[1]))
-        rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-        np.add.at(scores, rows, data[:, None] * self.coef_t[col])
+        n = len(indptr) - 1
+        rows = np.repeat(np.arange(n), np.diff(indptr))
+        terms = self.coef[:, col] * data  # classes x nonzero features
+        scores = np.stack([np.bincount(rows, weights=t, minlength=n) for t in terms], axis=1)
         return scores + self.intercept
 
     def predict_proba(self, X) -> np.ndarray:
