@@ -52,7 +52,10 @@ def to_simplified(text: str) -> str:
 
 def traditional_share(text: str, sample: int = 4000) -> float:
     """Share of Chinese characters that OpenCC changes when converting to simplified."""
-    chunk = _NOT_CJK.sub("", text[: sample * 8])[:sample]  # Chinese characters only
+    for end in (sample * 2, sample * 8):  # (most texts have ``sample`` of them in the first 2 * sample)
+        chunk = _NOT_CJK.sub("", text[:end])[:sample]  # the first Chinese characters of text[:sample * 8]
+        if len(chunk) == sample:
+            break
     if not chunk:
         return 0.0
     converted = to_simplified(chunk)

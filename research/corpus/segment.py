@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from research.corpus.front_matter import front_matter_lines, is_notice
 from research.corpus.headings import RANKS, MARKER, RUN_IN_MARKER, Marker, marker_at, split_run_in_heading
@@ -104,7 +105,8 @@ def unit_id(doc_id: str, text: str) -> str:
     return f"{doc_id}-{digest}"
 
 
-def part_of(path: list[str]) -> str:
+@lru_cache(maxsize=4096)  # (the units of a section share their path)
+def part_of(path: tuple[str, ...]) -> str:
     """The plan part a unit belongs to, from the headings above it."""
     if not path:
         return "other"
@@ -173,7 +175,7 @@ def _line_heading(line: str, marker: Marker) -> tuple[str, str]:
 def _split_items(text: str, run_in: bool) -> list[str]:
     """Split a paragraph into units: "一是……二是……" items, and in run-in text, lead-sentence
     items such as "制度体系更加完善。……"; pieces shorter than UNIT_MIN join the one before."""
-    parts = [p for p in ITEM_START.split(text) if p]
+    parts = [p for p in ITEM_START.split(text) if p] if "是" in text else [text]  # (an item needs 是)
     if run_in:
         split: list[str] = []
         for part in parts:
@@ -250,7 +252,7 @@ class _Builder:
                 continue
             self.in_body = True
             self.order += 1
-            headings = [t for r, t in self.stack if r != RANKS["box"]]
+            headings = tuple(t for r, t in self.stack if r != RANKS["box"])
             self.doc.units.append(Unit(self.doc.doc_id, self.order, " > ".join(self.path()), part_of(headings),
                                        item.strip()))
             self.doc.pieces.append(item)
