@@ -19,6 +19,7 @@ import threading
 from functools import lru_cache
 from itertools import compress
 from pathlib import Path
+from types import SimpleNamespace
 
 from research.text.patterns import CJK
 
@@ -70,9 +71,12 @@ def dictionary_entries() -> tuple[tuple[str, int, str], ...]:
 
 @lru_cache(maxsize=4)
 def _segmenter(user_dict: bool):
-    """jieba's default dictionary plus, optionally, the domain words; built once per process."""
+    """jieba's default dictionary plus, optionally, the domain words; built once per process
+    (without them: rjieba's own segmenter, which importing rjieba has built already)."""
     import rjieba
 
+    if not user_dict:
+        return SimpleNamespace(cut=rjieba.cut, has_word=rjieba.has_word)
     with _LOCK:
         seg = rjieba.Jieba()
         if user_dict:
