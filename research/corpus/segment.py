@@ -85,10 +85,8 @@ class Segmented:
         return [t for r, t in main if r == top]
 
 
-#: The full-width punctuation the cleaner writes and the ideographic space, each with its NFKD
-#: form (one ASCII character).  Replacing a character by its NFKD form leaves a text's NFKC
-#: unchanged, and without them most texts pass NFKC's quick check instead of being decomposed
-#: and composed again (the costliest step of ``classify`` on a batch before).
+#: Full-width punctuation and space with their NFKD forms: replacing them first leaves NFKC unchanged,
+#: and most texts then pass NFKC's quick check instead of being decomposed and composed again.
 _TO_ASCII = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，；：！？（）\u3000")
 
 
