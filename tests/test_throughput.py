@@ -81,3 +81,14 @@ def test_compiled_word_columns_equal_the_analyzers_strings():
     finally:
         model.word_ids = ids
     assert any(ids) and all(np.array_equal(a, b) for a, b in zip(fast, slow))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["医", "a", " ", "\n", "。", "１", "豈", "㐀", "\U00020000"]), max_size=30).map("".join),
+       st.integers(0, 12))
+def test_has_cjk_counts_to_n(text, n):
+    from itertools import islice
+
+    from research.text.patterns import has_cjk
+
+    assert has_cjk(text, n) == (sum(1 for _ in islice(CJK_CHAR.finditer(text), n)) >= n)
