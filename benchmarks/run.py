@@ -116,7 +116,7 @@ def batch(tmp: Path) -> dict:
     files = sorted(folder.iterdir())
     times = side_by_side({"bare_jieba": [sys.executable, "-c", BARE_JIEBA, *map(str, files)],
                           "classify_jobs1": classify_cmd([folder], tmp),
-                          "classify_jobs2": classify_cmd([folder], tmp, "--jobs", "2")}, repeat=2)
+                          "classify_jobs2": classify_cmd([folder], tmp, "--jobs", "2")}, repeat=3)
     dask = side_by_side({"classify_dask_local_2_workers": classify_cmd([folder], tmp, "--dask", "local", "--jobs", "2")},
                         repeat=1)
     one, two = times["classify_jobs1"]["seconds"], times["classify_jobs2"]["seconds"]
