@@ -196,7 +196,9 @@ def main(parts: list[str]) -> None:
     results["load"] = {**results.get("load", {}), **load}
     results["version"] = VERSION
     results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
-                          "platform": platform.platform()}
+                          "platform": platform.platform(),
+                          # False (PYTHONDONTWRITEBYTECODE): every process compiles each module it imports
+                          "writes_bytecode": not sys.flags.dont_write_bytecode}
     results["goals"] = goals(results)
     RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
     print(json.dumps(results["goals"], indent=1))
