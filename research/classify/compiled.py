@@ -12,9 +12,11 @@ estimator (:mod:`research.classify.model_io`); it holds JSON and ``.npy`` arrays
 
 from __future__ import annotations
 
+from itertools import chain, repeat
+
 import numpy as np
 
-from research.classify.inputs import ANALYZERS, as_texts, segment_inputs
+from research.classify.inputs import ANALYZERS, as_texts, body_words, segment_inputs
 
 
 def compile_classifier(model) -> tuple[dict, dict] | None:
@@ -56,7 +58,9 @@ class CompiledClassifier:
         self.classes_ = np.array(spec["classes"], dtype=object)
         self.blocks = [(ANALYZERS[b["analyzer"]], {t: j for j, t in enumerate(b["terms"])}, arrays[f"idf_{i}"],
                         b["sublinear_tf"], b["norm"]) for i, b in enumerate(spec["blocks"])]
-        self.coef_t = np.ascontiguousarray(arrays["coef"].T)  # features x classes
+        self.word_ids = [_WordIds(vocabulary) if analyzer is body_words else None
+                         for analyzer, vocabulary, *_ in self.blocks]
+        self.coef = np.ascontiguousarray(arrays["coef"], dtype=np.float64)  # classes x features
         self.intercept = arrays["intercept"]
 
     def get_params(self) -> dict:
@@ -69,14 +73,18 @@ class CompiledClassifier:
         docs = segment_inputs(X, self.tokenizer, bool(self.spec["use_context"]))
         n, offset = len(docs), 0
         keys, values = [], []
-        for analyzer, vocabulary, idf, sublinear, norm in self.blocks:
-            get, rows, cols = vocabulary.get, [], []
-            for i, doc in enumerate(docs):
-                ids = [j for j in map(get, analyzer(doc)) if j is not None]
-                cols.extend(ids)
-                rows.extend([i] * len(ids))
-            key, counts = np.unique(np.asarray(rows, dtype=np.int64) * len(idf) + np.asarray(cols, dtype=np.int64),
-                                    return_counts=True)
+        for (analyzer, vocabulary, idf, sublinear, norm), words in zip(self.blocks, self.word_ids):
+            rows, cols = words.columns(docs) if words else (np.zeros(0, dtype=np.int64),) * 2
+            slow = [i for i, doc in enumerate(docs) if not words or " " in doc.body]
+            if slow:  # the analyzer's strings, looked up one by one
+                get, more_rows, more_cols = vocabulary.get, [], []
+                for i in slow:
+                    ids = [j for j in map(get, analyzer(docs[i])) if j is not None]
+                    more_cols.extend(ids)
+                    more_rows.extend([i] * len(ids))
+                rows = np.concatenate([rows, np.asarray(more_rows, dtype=np.int64)])
+                cols = np.concatenate([cols, np.asarray(more_cols, dtype=np.int64)])
+            key, counts = np.unique(rows * len(idf) + cols, return_counts=True)
             row, col = np.divmod(key, len(idf))
             data = counts.astype(np.float64)
             if sublinear:
@@ -87,22 +95,24 @@ class CompiledClassifier:
                 norms = np.sqrt(np.bincount(row, weights=data * data, minlength=n))
                 norms[norms == 0.0] = 1.0
                 data /= norms[row]
-            keys.append(row * self.coef_t.shape[0] + col + offset)
+            keys.append(row * self.coef.shape[1] + col + offset)
             values.append(data)
             offset += len(idf)
         key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
         order = np.argsort(key, kind="stable")
-        row, col = np.divmod(key[order], self.coef_t.shape[0])
+        row, col = np.divmod(key[order], self.coef.shape[1])
         indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=n))])
         return indptr, col, np.concatenate(values)[order] if values else np.zeros(0)
 
     def decision_function(self, X) -> np.ndarray:
         """``X @ coef.T + intercept``, each row's terms added one after the other in column
-        order (as scipy's sparse product adds them, so the sums are the same floats)."""
+        order (as scipy's sparse product adds them, so the sums are the same floats: ``bincount``
+        adds its weights one after the other from 0, one pass per class)."""
         indptr, col, data = self._features(as_texts(X))
-        scores = np.zeros((len(indptr) - 1, self.coef_t.shape[1]))
-        rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-        np.add.at(scores, rows, data[:, None] * self.coef_t[col])
+        n = len(indptr) - 1
+        rows = np.repeat(np.arange(n), np.diff(indptr))
+        terms = self.coef[:, col] * data  # classes x nonzero features
+        scores = np.stack([np.bincount(rows, weights=t, minlength=n) for t in terms], axis=1)
         return scores + self.intercept
 
     def predict_proba(self, X) -> np.ndarray:
@@ -123,3 +133,41 @@ class CompiledClassifier:
     def __repr__(self) -> str:
         return f"CompiledClassifier(classes={list(self.classes_)}, params={self.get_params()})"
 
+
+
+class _WordIds:
+    """A ``body_words`` vocabulary (words and word bigrams) as integer ids, so that the columns
+    of many paragraphs come from one dict lookup per word and a few numpy passes, without
+    building their bigram strings.  Exact for paragraphs without a space (their words hold
+    none, so "a b" can only be the bigram of "a" and "b"); the others take the string path."""
+
+    def __init__(self, vocabulary: dict[str, int]):
+        ids: dict[str, int] = {}
+        for term in vocabulary:
+            for word in term.split(" "):
+                ids.setdefault(word, len(ids))
+        n, unigram, pairs = len(ids), np.full(len(ids) + 1, -1, dtype=np.int64), {}  # [-1]: no word
+        for term, column in vocabulary.items():
+            parts = term.split(" ")
+            if len(parts) == 1:
+                unigram[ids[term]] = column
+            elif len(parts) == 2:  # (a term of more words can match no word bigram)
+                pairs[ids[parts[0]] * n + ids[parts[1]]] = column
+        self.ids, self.n, self.unigram = ids, n, unigram
+        self.pair_keys = np.array(sorted(pairs), dtype=np.int64)
+        self.pair_columns = np.array([pairs[k] for k in sorted(pairs)], dtype=np.int64)
+
+    def columns(self, docs) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, columns)`` of every vocabulary hit of the paragraphs without a space."""
+        fast = [i for i, doc in enumerate(docs) if " " not in doc.body]
+        words = list(chain.from_iterable(docs[i].body_words for i in fast))
+        ids = np.fromiter(map(self.ids.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        row = np.repeat(np.asarray(fast, dtype=np.int64), [len(docs[i].body_words) for i in fast])
+        unigram = self.unigram[ids]
+        first, second = ids[:-1], ids[1:]
+        pair = (first >= 0) & (second >= 0) & (row[:-1] == row[1:])  # neighbours in one paragraph
+        key = first[pair] * self.n + second[pair]
+        at = np.minimum(np.searchsorted(self.pair_keys, key), max(len(self.pair_keys) - 1, 0))
+        hit = self.pair_keys[at] == key if len(self.pair_keys) else np.zeros(len(key), dtype=bool)
+        return (np.concatenate([row[unigram >= 0], row[:-1][pair][hit]]),
+                np.concatenate([unigram[unigram >= 0], self.pair_columns[at[hit]]]))

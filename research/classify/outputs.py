@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import sys
+from operator import itemgetter
 from pathlib import Path
 
 from research.atomic import atomic_path
@@ -16,7 +17,11 @@ def render_rows(rows: list[dict], out_format: str, columns: list[str]) -> str:
     """Rows as CSV lines (no header) or as JSON objects separated by ",\n" (no brackets)."""
     if out_format == "csv":
         buffer = io.StringIO()
-        csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n").writerows(rows)
+        keys = set(columns)
+        if len(columns) > 1 and all(row.keys() == keys for row in rows):  # what DictWriter writes, faster
+            csv.writer(buffer, lineterminator="\n").writerows(map(itemgetter(*columns), rows))
+        else:
+            csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n").writerows(rows)
         return buffer.getvalue()
     return ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from research.text.patterns import CJK, CJK_CHAR
+from research.text.patterns import CJK
 
+_NOT_CJK = re.compile(f"[^{CJK}]+")
 WHITESPACE = re.compile(r"[ \u00a0\u2000-\u200b\u3000\u202f\u205f\ufeff]+")
 
 #: ASCII punctuation turned full-width next to Chinese text.
@@ -51,7 +52,10 @@ def to_simplified(text: str) -> str:
 
 def traditional_share(text: str, sample: int = 4000) -> float:
     """Share of Chinese characters that OpenCC changes when converting to simplified."""
-    chunk = "".join(CJK_CHAR.findall(text[: sample * 8]))[:sample]  # Chinese characters only
+    for end in (sample * 2, sample * 8):  # (most texts have ``sample`` of them in the first 2 * sample)
+        chunk = _NOT_CJK.sub("", text[:end])[:sample]  # the first Chinese characters of text[:sample * 8]
+        if len(chunk) == sample:
+            break
     if not chunk:
         return 0.0
     converted = to_simplified(chunk)

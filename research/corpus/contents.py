@@ -20,7 +20,7 @@ def toc_key(line: str) -> str:
 def drop_contents(lines: list[str], keep: list[bool], report: CleaningReport) -> None:
     """Drop every table of contents in ``lines`` (see :func:`drop_one_contents`)."""
     for i, line in enumerate(lines):
-        if keep[i] and re.sub(r"\s", "", line) in CONTENTS_TITLES:
+        if keep[i] and "".join(line.split()) in CONTENTS_TITLES:  # (white space removed)
             drop_one_contents(lines, keep, i, report)
 
 

@@ -23,6 +23,9 @@ MARKER = re.compile(
     r"|(?P<box>专栏\s*(?P<box_n>\d+))"
     r"|(?P<arabic>(?P<arabic_n>\d{1,2})[.、](?!\d))"
 )
+#: Where a marker that can open a run-in heading (chapter, section, top, paren) may start: a
+#: quick test before MARKER's finer one (segment's RUN_IN_KINDS).
+RUN_IN_MARKER = re.compile(f"第[{NUMERALS}]+[章节]|[{SMALL_NUMERALS}]+、|（[{SMALL_NUMERALS}]+）")
 
 #: Words a heading of a Chinese plan typically ends with (its nominal head).
 HEAD_END = sorted(

@@ -88,9 +88,9 @@ def places() -> tuple[Place, ...]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, list[Place]], re.Pattern]:
+def _forms() -> dict[str, list[Place]]:
     """Every form a text may use (the full name; for provinces and cities also the short one)
-    -> the places it names, and one pattern matching any of them (longest first)."""
+    -> the places it names."""
     forms: dict[str, list[Place]] = {}
     for place in places():
         names = {place.full}  # a county only in full (西乡县): "西乡" alone is too often a word
@@ -98,18 +98,29 @@ def _index() -> tuple[dict[str, list[Place]], re.Pattern]:
             names.add(place.name)
         for name in names:
             forms.setdefault(name, []).append(place)
-    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
-    return forms, pattern
+    return forms
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern:
+    """One pattern matching any form (longest first)."""
+    return re.compile("|".join(re.escape(f) for f in sorted(_forms(), key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _lengths() -> tuple[int, ...]:
+    """The lengths of the forms, longest first."""
+    return tuple(sorted({len(f) for f in _forms()}, reverse=True))
 
 
 def place_forms(name: str) -> list[Place]:
     """The places a name (full or short) may denote."""
-    return list(_index()[0].get(name, []))
+    return list(_forms().get(name, []))
 
 
 def mentions(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, form)`` of every place name in ``text`` (longest match at each position)."""
-    return [(m.start(), m.end(), m.group(0)) for m in _index()[1].finditer(text)]
+    return [(m.start(), m.end(), m.group(0)) for m in _pattern().finditer(text)]
 
 
 def resolve(form: str, context: str = "") -> Place | None:
@@ -129,5 +140,6 @@ def resolve(form: str, context: str = "") -> Place | None:
 
 def find_place(text: str, context: str = "") -> Place | None:
     """The place ``text`` begins with (None when it begins with none)."""
-    m = _index()[1].match(text)
-    return resolve(m.group(0), context or text) if m else None
+    forms = _forms()  # the longest form ``text`` begins with (what the pattern would match there)
+    form = next((text[:n] for n in _lengths() if text[:n] in forms), None)
+    return resolve(form, context or text) if form is not None else None

@@ -12,9 +12,10 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from research.corpus.front_matter import front_matter_lines, is_notice
-from research.corpus.headings import RANKS, MARKER, Marker, marker_at, split_run_in_heading
+from research.corpus.headings import RANKS, MARKER, RUN_IN_MARKER, Marker, marker_at, split_run_in_heading
 from research.corpus.tables import TABLE_CAPTION, Table, is_row, parse_rows, parse_table
 from research.text.patterns import BREAK_ZH, CLAUSE_ZH, FULL_STOP, SENTENCE_END_ZH, SMALL_NUMERALS
 
@@ -84,9 +85,17 @@ class Segmented:
         return [t for r, t in main if r == top]
 
 
+#: Full-width punctuation and space with their NFKD forms: replacing them first leaves NFKC unchanged,
+#: and most texts then pass NFKC's quick check instead of being decomposed and composed again.
+_TO_ASCII = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，；：！？（）\u3000")
+
+
 def normalized(text: str) -> str:
     """Text as used for identity: NFKC, no white space."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    for full, ascii_form in _TO_ASCII:
+        if full in text:
+            text = text.replace(full, ascii_form)
+    return "".join(unicodedata.normalize("NFKC", text).split())  # (str.split drops exactly what re's \s matches)
 
 
 def unit_id(doc_id: str, text: str) -> str:
@@ -94,7 +103,8 @@ def unit_id(doc_id: str, text: str) -> str:
     return f"{doc_id}-{digest}"
 
 
-def part_of(path: list[str]) -> str:
+@lru_cache(maxsize=4096)  # (the units of a section share their path)
+def part_of(path: tuple[str, ...]) -> str:
     """The plan part a unit belongs to, from the headings above it."""
     if not path:
         return "other"
@@ -125,6 +135,8 @@ def _run_in_markers(line: str, numbering: _Numbering) -> list[Marker]:
     """Heading markers inside a line (not at its start) that sit at a sentence boundary and
     continue the numbering; e.g. the inline headings of a plan captured as one line."""
     found: list[Marker] = []
+    if not RUN_IN_MARKER.search(line, 1):  # (most lines: no marker of these kinds after the start)
+        return found
     trial = _Numbering()
     trial.last = dict(numbering.last)
     first = marker_at(line, 0)
@@ -161,7 +173,7 @@ def _line_heading(line: str, marker: Marker) -> tuple[str, str]:
 def _split_items(text: str, run_in: bool) -> list[str]:
     """Split a paragraph into units: "一是……二是……" items, and in run-in text, lead-sentence
     items such as "制度体系更加完善。……"; pieces shorter than UNIT_MIN join the one before."""
-    parts = [p for p in ITEM_START.split(text) if p]
+    parts = [p for p in ITEM_START.split(text) if p] if "是" in text else [text]  # (an item needs 是)
     if run_in:
         split: list[str] = []
         for part in parts:
@@ -238,7 +250,7 @@ class _Builder:
                 continue
             self.in_body = True
             self.order += 1
-            headings = [t for r, t in self.stack if r != RANKS["box"]]
+            headings = tuple(t for r, t in self.stack if r != RANKS["box"])
             self.doc.units.append(Unit(self.doc.doc_id, self.order, " > ".join(self.path()), part_of(headings),
                                        item.strip()))
             self.doc.pieces.append(item)

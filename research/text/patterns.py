@@ -8,7 +8,7 @@ heading is.  A rule that needs a narrower set builds it from these pieces (and s
 from __future__ import annotations
 
 import re
-from itertools import islice
+from functools import lru_cache
 
 #: Chinese characters: CJK Unified Ideographs with Extension A, and the compatibility block.
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -51,7 +51,13 @@ def cjk_count(text: str) -> int:
 def has_cjk(text: str, n: int = 1) -> bool:
     """At least ``n`` Chinese characters in ``text`` (stops counting there: a line can be a
     whole plan)."""
-    return sum(1 for _ in islice(CJK_CHAR.finditer(text), n)) >= n
+    return n <= 0 or _at_least(n).match(text) is not None
+
+
+@lru_cache(maxsize=None)
+def _at_least(n: int) -> re.Pattern:
+    """A pattern that matches the start of a text up to its ``n``-th Chinese character."""
+    return re.compile(f"(?:[^{CJK}]*+[{CJK}]){{{n}}}")
 
 
 def split_sentences(text: str, min_cjk: int = 0) -> list[str]:

@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
+from types import SimpleNamespace
 
 from research.text.patterns import CJK
 
@@ -69,9 +71,12 @@ def dictionary_entries() -> tuple[tuple[str, int, str], ...]:
 
 @lru_cache(maxsize=4)
 def _segmenter(user_dict: bool):
-    """jieba's default dictionary plus, optionally, the domain words; built once per process."""
+    """jieba's default dictionary plus, optionally, the domain words; built once per process
+    (without them: rjieba's own segmenter, which importing rjieba has built already)."""
     import rjieba
 
+    if not user_dict:
+        return SimpleNamespace(cut=rjieba.cut, has_word=rjieba.has_word)
     with _LOCK:
         seg = rjieba.Jieba()
         if user_dict:
@@ -89,12 +94,12 @@ _MAY_DIFFER = re.compile(r"[a-zA-Z0-9][+#&._%-]|[+#&._%-][a-zA-Z0-9]")
 
 def _as_jieba(seg, words: list[str]) -> list[str]:
     """Undo jieba-rs's looser split of unknown ASCII runs, so tokens equal ``jieba.lcut``'s."""
-    out = []
-    for w in words:
-        if w.isascii() and len(w) > 1 and not w.isalnum() and not w.isspace() and not seg.has_word(w):
-            out.extend(x for x in _JIEBA_SKIP.split(w) if x)
-        else:
-            out.append(w)
+    out = words
+    for i in reversed([*compress(range(len(words)), map(str.isascii, words))]):  # (ASCII words only)
+        w = words[i]
+        if len(w) > 1 and not w.isalnum() and not w.isspace() and not seg.has_word(w):
+            out = list(words) if out is words else out
+            out[i:i + 1] = [x for x in _JIEBA_SKIP.split(w) if x]
     return out
 
 
@@ -139,12 +144,18 @@ class Tokenizer:
     def __call__(self, text: str) -> list[str]:
         words = self.cut(text)
         keep = _keep_cache(self.stop, self.min_len)
+        try:  # every word decided before (the usual case on a batch)
+            return list(compress(words, map(keep.__getitem__, words)))
+        except KeyError:
+            pass
         for w in set(words).difference(keep):
             if len(keep) > 500_000:  # bound the memo: memory stays flat on huge corpora
                 keep.clear()
             keep[w] = self._keeps(w)
-        get = keep.get  # (a word another thread's clear() removed is decided again)
-        return [w for w in words if get(w) or (get(w) is None and self._keeps(w))]
+        try:
+            return list(compress(words, map(keep.__getitem__, words)))
+        except KeyError:  # a clear() (here or in another thread) removed a word: decide each again
+            return [w for w in words if self._keeps(w)]
 
     def _keeps(self, word: str) -> bool:
         drop = stopwords(self.stop) if self.stop else frozenset()
