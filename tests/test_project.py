@@ -222,20 +222,28 @@ def test_reproduce_check_finds_changed_predictions(tmp_path, units):
     assert compare_models(new, old, few) == ["loco_predictions.csv: 1 unit(s) get another label"]
 
 
+def _execute_one_cell(folder: Path, source: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """A one-cell notebook ``folder/probe.ipynb`` run by research.notebooks in a fresh process."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source)]
+    path = folder / "probe.ipynb"
+    nbformat.write(notebook, path)
+    run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                          "from research.notebooks import execute; execute(Path(sys.argv[1]))", str(path)],
+                         capture_output=True, text=True, cwd=folder, timeout=600)
+    return run, path
+
+
 def test_notebook_kernel_runs_on_local_sockets_and_prints_no_warning(tmp_path):
     """A notebook executed by research.notebooks: its kernel talks over IPC (no TCP port, so no
     'Kernel is running over TCP without encryption' warning) and nothing lands on stderr."""
     import nbformat
 
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(
-        "import json\nfrom ipykernel import get_connection_file\n"
-        "info = json.load(open(get_connection_file()))\nprint(info['transport'], 6 * 7)")]
-    path = tmp_path / "probe.ipynb"
-    nbformat.write(notebook, path)
-    run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
-                          "from research.notebooks import execute; execute(Path(sys.argv[1]))", str(path)],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    run, path = _execute_one_cell(tmp_path, "import json\nfrom ipykernel import get_connection_file\n"
+                                            "info = json.load(open(get_connection_file()))\n"
+                                            "print(info['transport'], 6 * 7)")
     assert run.returncode == 0, run.stderr
     assert run.stderr == "", run.stderr
     assert nbformat.read(path, as_version=4).cells[0].outputs[0]["text"] == "ipc 42\n"
@@ -245,17 +253,9 @@ def test_notebook_kernel_runs_on_local_sockets_and_prints_no_warning(tmp_path):
 def test_what_the_kernel_process_prints_itself_is_relayed(tmp_path):
     """The kernel's own stderr (not a cell's stream) reaches ours; only libzmq's teardown abort
     is left out of it."""
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(
-        "import os\nos.write(2, b'Assertion failed: pfd.revents & POLLIN (src/signaler.cpp:238)\\n')\n"
-        "os.write(2, b'the kernel itself speaks\\n')")]
-    path = tmp_path / "probe.ipynb"
-    nbformat.write(notebook, path)
-    run = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
-                          "from research.notebooks import execute; execute(Path(sys.argv[1]))", str(path)],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    run, _ = _execute_one_cell(tmp_path, "import os\n"
+                                         "os.write(2, b'Assertion failed: pfd.revents & POLLIN (src/signaler.cpp:238)\\n')\n"
+                                         "os.write(2, b'the kernel itself speaks\\n')")
     assert run.returncode == 0, run.stderr
     assert run.stderr == "the kernel itself speaks\n"
 
