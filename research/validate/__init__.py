@@ -12,3 +12,8 @@ inputs and outputs (``python -m research validate ...``):
 4. :mod:`~research.validate.simulate` and :mod:`~research.validate.learning` (``simulate``): the
    same steps on the seeds, each city in turn treated as a user's collection.
 """
+
+#: The share corrections of :mod:`~research.validate.correct` (the first is the default), here so
+#: that the CLI offers them without importing numpy or scipy.
+METHODS = ("composite", "ratio", "bayes", "temperature", "difference", "pdifference", "acc", "pacc")
+DEFAULT = METHODS[0]

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from research import paths
+from research.validate import DEFAULT, METHODS
 
 
 def _defaults(args):
@@ -135,9 +136,7 @@ def add_parser(commands) -> None:
     evaluate.add_argument("--sample", metavar="FILE", help="sample.csv (default STUDY/validation/sample.csv)")
     evaluate.add_argument("--labels", metavar="FILE",
                           help="adjudicated labels: unit_id, label (default STUDY/validation/adjudication.csv)")
-    evaluate.add_argument("--method", default="composite",
-                          choices=["composite", "ratio", "bayes", "temperature", "difference", "pdifference", "acc",
-                                   "pacc"],
+    evaluate.add_argument("--method", default=DEFAULT, choices=METHODS,
                           help="correction (default composite: the count moved toward the ratio estimate as far as "
                                "the correction's own noise allows)")
     evaluate.add_argument("--out", metavar="DIR", help="output folder (default STUDY/validation)")

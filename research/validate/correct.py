@@ -53,9 +53,8 @@ import pandas as pd
 from scipy.optimize import nnls
 
 from research import stats
+from research.validate import DEFAULT, METHODS  # noqa: F401  (re-exported: correct.METHODS)
 
-METHODS = ("composite", "ratio", "bayes", "temperature", "difference", "pdifference", "acc", "pacc")
-DEFAULT = METHODS[0]
 #: Weight of the ``bayes`` prior, in units per predicted code (a unit-information prior).
 PRIOR_UNITS = 1.0
 #: Range of the ``temperature`` method's exponent ``b`` (``p^b``), and Newton's iterations.
