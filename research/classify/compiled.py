@@ -134,7 +134,6 @@ class CompiledClassifier:
         return f"CompiledClassifier(classes={list(self.classes_)}, params={self.get_params()})"
 
 
-
 class _WordIds:
     """A ``body_words`` vocabulary (words and word bigrams) as integer ids, so that the columns
     of many paragraphs come from one dict lookup per word and a few numpy passes, without

@@ -79,9 +79,8 @@ def _segmenter(user_dict: bool):
         return SimpleNamespace(cut=rjieba.cut, has_word=rjieba.has_word)
     with _LOCK:
         seg = rjieba.Jieba()
-        if user_dict:
-            for word, freq, tag in dictionary_entries():
-                seg.add_word(word, freq, tag)
+        for word, freq, tag in dictionary_entries():
+            seg.add_word(word, freq, tag)
     return seg
 
 
