@@ -217,7 +217,7 @@ def main(parts: list[str]) -> None:
     results["version"] = VERSION
     results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
                           "platform": platform.platform(),
-                          # False (PYTHONDONTWRITEBYTECODE): every process compiles each module it imports
+                          # False (PYTHONDONTWRITEBYTECODE): Python caches no bytecode itself (`make setup` compiles it once)
                           "writes_bytecode": not sys.flags.dont_write_bytecode}
     results["goals"] = goals(results)
     RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
