@@ -15,5 +15,5 @@ inputs and outputs (``python -m research validate ...``):
 
 #: The share corrections of :mod:`~research.validate.correct` (the first is the default), here so
 #: that the CLI offers them without importing numpy or scipy.
-METHODS = ("composite", "ratio", "bayes", "temperature", "difference", "pdifference", "acc", "pacc")
+METHODS = ("composite", "calibrated", "ratio", "bayes", "temperature", "difference", "pdifference", "acc", "pacc")
 DEFAULT = METHODS[0]

@@ -67,7 +67,7 @@ def _evaluate(args) -> int:
 
     out = Path(args.out or Path(args.study) / "validation")
     result = evaluate_stage(args.study, args.sample or out / "sample.csv", args.labels or out / "adjudication.csv",
-                            out, method=args.method, n_draws=args.draws)
+                            out, method=args.method, n_draws=args.draws, model=args.model)
     for key in ("accuracy", "macro_f1"):
         r = result[key]
         print(f"{key} (weighted by inclusion probabilities): {r['value']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]")
@@ -139,6 +139,9 @@ def add_parser(commands) -> None:
     evaluate.add_argument("--method", default=DEFAULT, choices=METHODS,
                           help="correction (default composite: the count moved toward the ratio estimate as far as "
                                "the correction's own noise allows)")
+    evaluate.add_argument("--model", metavar="DIR", default=paths.MODELS,
+                          help="folder of the model that labelled the study (default models/); calibrated reads "
+                               "its loco_predictions.csv")
     evaluate.add_argument("--out", metavar="DIR", help="output folder (default STUDY/validation)")
     evaluate.add_argument("--draws", type=int, default=None, help=argparse.SUPPRESS)
     evaluate.set_defaults(func=_evaluate)

@@ -31,6 +31,15 @@ SAMPLE_COLUMNS = ["unit_id", "doc_id", "stratum", "stratum_units", "stratum_samp
                   "strategy", "seed"]
 
 
+def read_loco(path: str | Path) -> pd.DataFrame:
+    """A model's held-out predictions (``loco_predictions.csv``, written by ``python -m research
+    train``): every training unit predicted by the model trained without its city."""
+    if not Path(path).exists():
+        raise InputError(f"{path}: no such file (python -m research train writes it)")
+    loco = pd.read_csv(path, dtype={"unit_id": str, "city": str})
+    return loco.rename(columns={"predicted": "classifier_label"}).assign(doc_id=loco.city)
+
+
 def study_units(study: str | Path) -> pd.DataFrame:
     """A study's units with their text, section path and the classifier's label and
     probabilities, in corpus order."""

@@ -12,7 +12,8 @@ with ``label`` filled, or any ``unit_id, label`` file).  Outputs, in ``out``:
 - ``confusion.csv`` (true codes in rows, unweighted counts) and ``calibration.csv``;
 - ``corrected_shares.csv``: per group and area the uncorrected shares (labels counted, and
   probabilities averaged) beside the corrected share and its interval
-  (:mod:`research.validate.correct`); units of the sample count with their human label;
+  (:mod:`research.validate.correct`; ``calibrated`` also reads the labelling model's
+  ``loco_predictions.csv``); units of the sample count with their human label;
 - ``evaluation.json``: the summary the report page and the notebooks read.
 """
 
@@ -23,11 +24,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from research import codebook, stats
+from research import codebook, paths, stats
 from research.atomic import write_csv, write_text
 from research.errors import InputError
 from research.validate import correct
-from research.validate.design import PROBA, read_sample
+from research.validate.design import PROBA, read_loco, read_sample
 
 
 def read_adjudicated(path: str | Path, sample: pd.DataFrame) -> pd.Series:
@@ -61,11 +62,15 @@ def study_frame(study: Path) -> tuple[pd.DataFrame, str]:
 
 
 def evaluate_stage(study: str | Path, sample_csv: str | Path, labels_csv: str | Path, out: str | Path,
-                   method: str = correct.DEFAULT, n_draws: int = stats.N_DRAWS) -> dict:
-    """Write the evaluation (module docstring) into ``out``; return ``evaluation.json``'s content."""
+                   method: str = correct.DEFAULT, n_draws: int = stats.N_DRAWS, model: str | Path = paths.MODELS) -> dict:
+    """Write the evaluation (module docstring) into ``out``; return ``evaluation.json``'s content.
+    ``model``: the folder of the model that labelled the study, whose held-out predictions
+    (``loco_predictions.csv``) ``calibrated`` pools with the sample."""
     from research.classify.evaluate import calibration
 
     study, out = Path(study), Path(out)
+    reference = (correct.reference_predictions(read_loco(Path(model) / "loco_predictions.csv"))
+                 if method == "calibrated" else None)
     sample = read_sample(sample_csv)
     strategies = set(sample.strategy)
     if strategies != {"random"}:
@@ -103,13 +108,15 @@ def evaluate_stage(study: str | Path, sample_csv: str | Path, labels_csv: str | 
          "strata": drawn.stratum.to_numpy()},
         {"pred": [index[v] for v in rest.classifier_label], "proba": rest[PROBA].to_numpy(dtype=float),
          "groups": rest.group.map({g: i for i, g in enumerate(names)}).to_numpy(), "n_groups": len(names)},
-        method=method, n_draws=n_draws)
+        method=method, n_draws=n_draws, reference=reference)
     table = _with_sample(correct.shares_table(result, names, codes, method), rest, drawn.assign(truth=y), units)
     write_csv(out / "corrected_shares.csv", table)
     summary = {"sample": str(sample_csv), "labels": str(labels_csv), "study": str(study), "by": by,
                "units_validated": int(len(sample)), "units_in_study": int(len(units)), "method": method,
                "strata": int(sample.stratum.nunique()), "n_draws": n_draws, "seed": stats.SEED,
-               "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"], "ece": cal["ece"]}
+               "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"], "ece": cal["ece"],
+               **({"temperature": result["temperature"]} if "temperature" in result else {}),
+               **({"reference": str(Path(model) / "loco_predictions.csv")} if reference else {})}
     write_text(out / "evaluation.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     return summary
 

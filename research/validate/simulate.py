@@ -6,7 +6,9 @@ without its city, and its gold code).  For each city and each of ``reps`` repeti
 sample of ``size`` of its units (at most half) is the validated sample, its gold codes the
 coders' labels; the rest of the city is the collection whose area shares are estimated:
 uncorrected (labels counted, ``count``; probabilities averaged, ``probability``) and corrected
-by each method of :mod:`research.validate.correct`, with 95% intervals.  Reported, pooled over
+by each method of :mod:`research.validate.correct`, with 95% intervals (``calibrated``'s
+reference: the other cities' rows of the same file, so the city's own gold codes enter only
+through its sample).  Reported, pooled over
 cities, areas and repetitions and per city: the coverage of the intervals (share of city x
 area cells whose true share of the rest lies inside) and the mean absolute error of every
 estimate; the same pooled figures for other sample sizes (``SIZES``, ``half``: half of each
@@ -24,26 +26,18 @@ import pandas as pd
 
 from research import codebook, paths, stats
 from research.atomic import round_significant, write_text
-from research.errors import InputError
 from research.progress import progress
 from research.validate import correct
-from research.validate.design import PROBA, draw_sample
+from research.validate.design import PROBA, draw_sample, read_loco
 
 SIZE, REPS, DRAWS = 30, 100, 500
 #: Sample sizes of the error-by-size table (``None``: half of each city).
 SIZES = (10, 20, 30, None)
 
 
-def read_loco(path: Path) -> pd.DataFrame:
-    if not Path(path).exists():
-        raise InputError(f"{path}: no such file (python -m research train writes it)")
-    loco = pd.read_csv(path, dtype={"unit_id": str, "city": str})
-    return loco.rename(columns={"predicted": "classifier_label"}).assign(doc_id=loco.city)
-
-
-def one_run(city: pd.DataFrame, n: int, seed: int, methods, n_draws: int) -> list[dict]:
+def one_run(city: pd.DataFrame, n: int, seed: int, methods, n_draws: int, reference: dict | None = None) -> list[dict]:
     """City x area cells of one validated sample: true share of the rest, every estimate and
-    the corrected intervals."""
+    the corrected intervals (``reference``: the other cities' held-out predictions)."""
     codes = codebook.codes()
     index = {c: i for i, c in enumerate(codes)}
     drawn = draw_sample(city, n, "random", seed=seed)
@@ -56,7 +50,7 @@ def one_run(city: pd.DataFrame, n: int, seed: int, methods, n_draws: int) -> lis
     truth = (rest.gold.to_numpy()[:, None] == np.array(codes)).mean(axis=0)
     cells = {"truth": truth}
     for method in methods:
-        r = correct.corrected_shares(sample, target, method, n_draws=n_draws, seed=seed)
+        r = correct.corrected_shares(sample, target, method, n_draws=n_draws, seed=seed, reference=reference)
         cells.update({"count": r["count"][0], "probability": r["probability"][0], method: r["share"][0],
                       f"{method}_low": r["ci_low"][0], f"{method}_high": r["ci_high"][0]})
         if "weight" in r:
@@ -87,7 +81,8 @@ def simulated_cells(loco: pd.DataFrame, size: int | None, reps: int, n_draws: in
     for city_name, rep in progress(jobs, total=len(jobs), desc=f"simulation, {size or 'half'}"):
         city = loco[loco.city == city_name].reset_index(drop=True)
         n = len(city) // 2 if size is None else min(size, len(city) // 2)
-        for cell in one_run(city, n, seed + rep, methods, n_draws):
+        reference = correct.reference_predictions(loco[loco.city != city_name])
+        for cell in one_run(city, n, seed + rep, methods, n_draws, reference):
             rows.append({"city": city_name, "rep": rep, "units": len(city), "sample": n, **cell})
     return pd.DataFrame(rows)
 
