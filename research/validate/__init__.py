@@ -15,5 +15,7 @@ inputs and outputs (``python -m research validate ...``):
 
 #: The share corrections of :mod:`~research.validate.correct` (the first is the default), here so
 #: that the CLI offers them without importing numpy or scipy.
-METHODS = ("composite", "calibrated", "ratio", "bayes", "temperature", "difference", "pdifference", "acc", "pacc")
+METHODS = ("composite", "calibrated", "hierarchical", "ratio", "bayes", "temperature", "difference", "pdifference", "acc", "pacc")
 DEFAULT = METHODS[0]
+#: The corrections that also read the labelling model's held-out predictions (``loco_predictions.csv``).
+REFERENCE_METHODS = ("calibrated", "hierarchical")

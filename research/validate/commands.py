@@ -140,8 +140,8 @@ def add_parser(commands) -> None:
                           help="correction (default composite: the count moved toward the ratio estimate as far as "
                                "the correction's own noise allows)")
     evaluate.add_argument("--model", metavar="DIR", default=paths.MODELS,
-                          help="folder of the model that labelled the study (default models/); calibrated reads "
-                               "its loco_predictions.csv")
+                          help="folder of the model that labelled the study (default models/); calibrated and "
+                               "hierarchical read its loco_predictions.csv")
     evaluate.add_argument("--out", metavar="DIR", help="output folder (default STUDY/validation)")
     evaluate.add_argument("--draws", type=int, default=None, help=argparse.SUPPRESS)
     evaluate.set_defaults(func=_evaluate)

@@ -36,6 +36,10 @@ labels and probabilities; their shares are corrected by one of:
   fares on this collection.  Calibrated probabilities averaged are the expected shares given
   the classifier's output, with no noisy matrix to estimate or invert: one parameter, pinned by
   hundreds of units.  Without a reference it is ``temperature``;
+- ``hierarchical``: ``ratio`` with P(true | predicted) from an empirical-Bayes prior learnt on
+  the model's held-out predictions (``reference``), updated by the sample
+  (:mod:`research.validate.prior`): the prior's mean is the confusion of the cities the model
+  was not trained on, its strength how much those cities' confusions differ from each other;
 - ``bayes``: ``ratio`` with a Dirichlet prior on P(true | predicted j) centred on the
   classifier's mean probabilities over the collection's units predicted j, with the weight of
   one unit (a unit-information prior, Kass and Wasserman 1995), fixed before any result.
@@ -50,7 +54,9 @@ measures.
 ``calibrated`` was added after the simulation had shown every earlier correction erring more
 than the count.  The rule written with it, before it was simulated: it becomes the default if
 its pooled mean absolute error is below the count's and its intervals cover at least 0.90 of
-the cells; otherwise ``composite`` stays the default.
+the cells; otherwise ``composite`` stays the default.  It did not meet the rule (mean absolute error
+0.0286 against the count's 0.0267, coverage 0.861); ``hierarchical`` was then added under the
+same rule, also before it was simulated.
 
 Codes never seen in the sample's truth cannot be estimated by ``acc``/``pacc`` (share 0);
 ``ratio`` keeps a predicted label the sample never shows as it is.  Intervals: each of the
@@ -137,8 +143,11 @@ class _Target:
 
 
 def _estimate(method: str, y, pred, proba, w, target: _Target, logp=None, beta=None) -> np.ndarray:
-    """Corrected shares (groups x codes) for one weighting ``w`` of the sample and one of the target."""
+    """Corrected shares (groups x codes) for one weighting ``w`` of the sample and one of the
+    target; ``beta``: the fitted temperature (``temperature``) or confusion (``hierarchical``)."""
     k = proba.shape[1]
+    if method == "hierarchical":
+        return target.label @ beta
     Y = _onehot(y, k) * w[:, None]
     if method in ("ratio", "bayes"):
         joint = _onehot(pred, k).T @ Y  # predicted j x true i
@@ -176,8 +185,8 @@ def corrected_shares(sample: dict, target: dict, method: str = DEFAULT, n_draws:
 
     ``sample``: ``y`` and ``pred`` (code indices), ``proba`` (units x codes), ``weights`` and
     ``strata``; ``target``: ``pred``, ``proba`` and ``groups`` (0..G-1); ``reference``
-    (``calibrated``): the model's held-out predictions, ``y``, ``proba`` and ``strata`` (their
-    cities, resampled within).  Returns ``share``,
+    (``calibrated``, ``hierarchical``): the model's held-out predictions, ``y``, ``pred``, ``proba``
+    and ``strata`` (their cities, resampled within).  Returns ``share``,
     ``ci_low``, ``ci_high`` (groups x codes) and the uncorrected ``count`` and ``probability``
     shares; ``composite`` also its ``weight`` per group."""
     if method not in METHODS:
@@ -206,6 +215,8 @@ def corrected_shares(sample: dict, target: dict, method: str = DEFAULT, n_draws:
             y_s = np.concatenate([y, r_y])
             weights = np.hstack([weights * len(y) / w.sum(), np.vstack([np.ones(len(r_y)), r_draws])])
         betas = temperatures(logp_s, y_s, weights)
+    if method == "hierarchical":
+        betas, alpha = _hierarchical(y, pred, w, reference, s_draws, seed, k)
     whole = at(np.ones(len(groups)))
     point = _estimate(base, y, pred, proba, w, whole, logp, betas[0])
     draws = np.array([_estimate(base, y, pred, proba, w * s, t, logp, b)
@@ -214,6 +225,8 @@ def corrected_shares(sample: dict, target: dict, method: str = DEFAULT, n_draws:
     out = {"count": whole.label, "probability": whole.proba}
     if base == "temperature":
         out["temperature"] = float(betas[0])
+    if method == "hierarchical":
+        out["prior_units"] = alpha
     if method == "composite":
         weight = shrinkage_weights(point - whole.label, draws - np.array([t.label for t in t_draws]))
         point = whole.label + weight[:, None] * (point - whole.label)
@@ -222,11 +235,35 @@ def corrected_shares(sample: dict, target: dict, method: str = DEFAULT, n_draws:
     return {"share": point, "ci_low": low, "ci_high": high, **out}
 
 
+def _hierarchical(y, pred, w, reference: dict | None, s_draws: np.ndarray, seed: int, k: int) -> tuple[list, float]:
+    """The ``hierarchical`` confusion: the posterior mean, then one posterior draw per bootstrap
+    draw (the reference resampled within its cities, the sample within its strata); and the
+    prior's strength in units per predicted code."""
+    from research.validate import prior
+
+    if reference is None:
+        raise ValueError("hierarchical needs the model's held-out predictions (reference)")
+    r_y, r_pred = np.asarray(reference["y"]), np.asarray(reference["pred"])
+    strata = np.asarray(reference.get("strata", np.zeros(len(r_y))))
+    r_draws = stats.resample_counts(strata, len(r_y), len(s_draws), seed + 2)
+    units = w * len(y) / w.sum()
+    rng = stats.generator(seed + 3)
+
+    def sample_joint(weights):
+        return _onehot(pred, k).T @ (_onehot(y, k) * weights[:, None])
+
+    point, alpha = prior.rates(sample_joint(units), prior.joints(r_pred, r_y, np.ones(len(r_y)), strata, k))
+    drawn = [prior.rates(sample_joint(units * s), prior.joints(r_pred, r_y, r, strata, k), rng)[0]
+             for s, r in zip(s_draws, r_draws)]
+    return [point, *drawn], alpha
+
+
 def reference_predictions(loco: pd.DataFrame) -> dict:
-    """``calibrated``'s reference from held-out predictions (columns ``gold``, ``city`` and one
-    ``p_<code>`` per code, as in ``loco_predictions.csv``)."""
+    """The ``reference`` of ``calibrated`` and ``hierarchical`` from held-out predictions
+    (:func:`research.validate.design.read_loco`: ``gold``, ``classifier_label``, ``city``, ``p_<code>``)."""
     codes = codebook.codes()
-    return {"y": loco.gold.map({c: i for i, c in enumerate(codes)}).to_numpy(dtype=int),
+    index = {c: i for i, c in enumerate(codes)}
+    return {"y": loco.gold.map(index).to_numpy(dtype=int), "pred": loco.classifier_label.map(index).to_numpy(dtype=int),
             "proba": loco[[f"p_{c}" for c in codes]].to_numpy(dtype=float), "strata": loco.city.to_numpy()}
 
 

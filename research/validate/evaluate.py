@@ -12,7 +12,7 @@ with ``label`` filled, or any ``unit_id, label`` file).  Outputs, in ``out``:
 - ``confusion.csv`` (true codes in rows, unweighted counts) and ``calibration.csv``;
 - ``corrected_shares.csv``: per group and area the uncorrected shares (labels counted, and
   probabilities averaged) beside the corrected share and its interval
-  (:mod:`research.validate.correct`; ``calibrated`` also reads the labelling model's
+  (:mod:`research.validate.correct`; ``calibrated`` and ``hierarchical`` also read the labelling model's
   ``loco_predictions.csv``); units of the sample count with their human label;
 - ``evaluation.json``: the summary the report page and the notebooks read.
 """
@@ -27,7 +27,7 @@ import pandas as pd
 from research import codebook, paths, stats
 from research.atomic import write_csv, write_text
 from research.errors import InputError
-from research.validate import correct
+from research.validate import REFERENCE_METHODS, correct
 from research.validate.design import PROBA, read_loco, read_sample
 
 
@@ -65,12 +65,12 @@ def evaluate_stage(study: str | Path, sample_csv: str | Path, labels_csv: str | 
                    method: str = correct.DEFAULT, n_draws: int = stats.N_DRAWS, model: str | Path = paths.MODELS) -> dict:
     """Write the evaluation (module docstring) into ``out``; return ``evaluation.json``'s content.
     ``model``: the folder of the model that labelled the study, whose held-out predictions
-    (``loco_predictions.csv``) ``calibrated`` pools with the sample."""
+    (``loco_predictions.csv``) ``calibrated`` and ``hierarchical`` use with the sample."""
     from research.classify.evaluate import calibration
 
     study, out = Path(study), Path(out)
     reference = (correct.reference_predictions(read_loco(Path(model) / "loco_predictions.csv"))
-                 if method == "calibrated" else None)
+                 if method in REFERENCE_METHODS else None)
     sample = read_sample(sample_csv)
     strategies = set(sample.strategy)
     if strategies != {"random"}:
@@ -115,7 +115,7 @@ def evaluate_stage(study: str | Path, sample_csv: str | Path, labels_csv: str | 
                "units_validated": int(len(sample)), "units_in_study": int(len(units)), "method": method,
                "strata": int(sample.stratum.nunique()), "n_draws": n_draws, "seed": stats.SEED,
                "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"], "ece": cal["ece"],
-               **({"temperature": result["temperature"]} if "temperature" in result else {}),
+               **{key: result[key] for key in ("temperature", "prior_units") if key in result},
                **({"reference": str(Path(model) / "loco_predictions.csv")} if reference else {})}
     write_text(out / "evaluation.json", json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     return summary

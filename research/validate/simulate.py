@@ -53,8 +53,9 @@ def one_run(city: pd.DataFrame, n: int, seed: int, methods, n_draws: int, refere
         r = correct.corrected_shares(sample, target, method, n_draws=n_draws, seed=seed, reference=reference)
         cells.update({"count": r["count"][0], "probability": r["probability"][0], method: r["share"][0],
                       f"{method}_low": r["ci_low"][0], f"{method}_high": r["ci_high"][0]})
-        if "weight" in r:
-            cells[f"{method}_weight"] = np.full(len(codes), r["weight"][0])
+        for key in ("weight", "prior_units"):
+            if key in r:
+                cells[f"{method}_{key}"] = np.full(len(codes), np.ravel(r[key])[0])
     return [{"area": c, **{k: float(v[j]) for k, v in cells.items()}} for j, c in enumerate(codes)]
 
 
@@ -67,8 +68,9 @@ def summarise(cells: pd.DataFrame, methods) -> dict:
         inside = (cells[f"{method}_low"] <= cells.truth + 1e-9) & (cells.truth <= cells[f"{method}_high"] + 1e-9)
         out[f"coverage_{method}"] = float(inside.mean())
         out[f"width_{method}"] = float((cells[f"{method}_high"] - cells[f"{method}_low"]).mean())
-        if f"{method}_weight" in cells:
-            out[f"weight_{method}"] = float(cells[f"{method}_weight"].mean())
+        for key in ("weight", "prior_units"):
+            if f"{method}_{key}" in cells:
+                out[f"{key}_{method}"] = float(cells[f"{method}_{key}"].mean())
     return out
 
 
