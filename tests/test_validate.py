@@ -202,6 +202,17 @@ def test_evaluate_weights_by_inclusion_probability_and_corrects_shares(study, tm
     assert np.allclose(shares.groupby("group")[["uncorrected_count", "corrected"]].sum(), 1, atol=1e-3)
     assert (shares.ci_low <= shares.corrected + 1e-9).all() and (shares.corrected <= shares.ci_high + 1e-9).all()
     assert (shares.method == "composite").all() and shares.weight.between(0, 1).all()
+    # hierarchical reads the labelling model's held-out predictions; a model folder without them is named
+    h = evaluate_stage(study, tmp_path / "sample.csv", tmp_path / "labels.csv", tmp_path / "h", method="hierarchical",
+                       n_draws=100)
+    assert h["prior_units"] > 0 and h["reference"].endswith("loco_predictions.csv")
+    h_shares = pd.read_csv(tmp_path / "h" / "corrected_shares.csv")
+    assert (h_shares.method == "hierarchical").all() and np.allclose(h_shares.groupby("group").corrected.sum(), 1, atol=1e-3)
+    missing = run("validate", "evaluate", study, "--sample", tmp_path / "sample.csv", "--labels",
+                  tmp_path / "labels.csv", "--method", "hierarchical", "--model", tmp_path / "nomodel",
+                  "--out", tmp_path / "h2")
+    assert missing.returncode == 2 and missing.stderr.startswith("error: ") and "loco_predictions.csv" in missing.stderr
+    assert not (tmp_path / "h2").exists()
     for name in ("accuracy", "per_code", "confusion", "calibration"):
         assert (tmp_path / "out" / f"{name}.csv").exists()
     # the command writes into the study's validation/ and the report page shows it
@@ -225,22 +236,25 @@ def test_evaluate_weights_by_inclusion_probability_and_corrects_shares(study, tm
 
 def test_corrections_recover_known_shares():
     """With a large validated sample the corrected shares approach the truth that counting misses
-    (not ``temperature``: one temperature cannot express errors that differ by code)."""
+    (not ``temperature`` nor ``calibrated``: one temperature cannot express errors that differ by
+    code).  ``hierarchical``'s reference: held-out predictions of two other cities with the same
+    confusion."""
     from research.validate.correct import METHODS, corrected_shares
 
     rng = np.random.default_rng(3)
-    k, n = 3, 6000
+    k, n = 3, 8000
     truth = rng.choice(k, size=n, p=[0.6, 0.3, 0.1])
     confusion = np.array([[0.8, 0.15, 0.05], [0.2, 0.7, 0.1], [0.1, 0.1, 0.8]])
     pred = np.array([rng.choice(k, p=confusion[t]) for t in truth])
     proba = 0.5 * np.eye(k)[pred] + 0.5 / k
-    s = slice(0, 2000)
-    for method in set(METHODS) - {"temperature"}:
+    s, r_ = slice(0, 2000), slice(6000, 8000)
+    reference = {"y": truth[r_], "pred": pred[r_], "proba": proba[r_], "strata": np.repeat(["a", "b"], 1000)}
+    for method in set(METHODS) - {"temperature", "calibrated"}:
         r = corrected_shares({"y": truth[s], "pred": pred[s], "proba": proba[s], "weights": np.ones(2000),
                               "strata": None},
-                             {"pred": pred[2000:], "proba": proba[2000:], "groups": np.zeros(n - 2000, int)},
-                             method, n_draws=200)
-        true = np.bincount(truth[2000:], minlength=k) / (n - 2000)
+                             {"pred": pred[2000:6000], "proba": proba[2000:6000], "groups": np.zeros(4000, int)},
+                             method, n_draws=200, reference=reference)
+        true = np.bincount(truth[2000:6000], minlength=k) / 4000
         assert np.abs(r["share"][0] - true).max() < np.abs(r["count"][0] - true).max(), method
         assert ((r["ci_low"][0] <= true) & (true <= r["ci_high"][0])).all(), method
 
@@ -456,3 +470,51 @@ def test_evaluate_command_offers_every_correction_with_the_same_default():
     assert [parser.parse_args(["validate", "evaluate", "s", "--method", m]).method for m in METHODS] == list(METHODS)
     with pytest.raises(SystemExit):
         parser.parse_args(["validate", "evaluate", "s", "--method", "nonsense"])
+
+
+def test_calibrated_fits_one_temperature_on_the_sample_and_the_reference_pooled():
+    """``calibrated``: the temperature of the sample (weights scaled to its size) pooled with the
+    reference's units, one each; without a reference it is ``temperature``."""
+    from research.validate.correct import corrected_shares, temperatures
+
+    rng = np.random.default_rng(13)
+    n, k = 900, 4
+    logits = rng.normal(0, 1.5, size=(n, k))
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    truth = np.array([rng.choice(k, p=row) for row in p])
+    shown = p ** 2 / (p ** 2).sum(axis=1, keepdims=True)  # overconfident
+    sample = {"y": truth[:30], "pred": shown[:30].argmax(1), "proba": shown[:30], "weights": np.full(30, 10.0),
+              "strata": None}
+    target = {"pred": shown[600:].argmax(1), "proba": shown[600:], "groups": np.zeros(300, int)}
+    reference = {"y": truth[30:600], "pred": shown[30:600].argmax(1), "proba": shown[30:600], "strata": None}
+    r = corrected_shares(sample, target, "calibrated", n_draws=50, reference=reference)
+    pooled = temperatures(np.log(shown[:600]), truth[:600], np.ones(600))[0]
+    assert r["temperature"] == pytest.approx(pooled, rel=1e-3) and r["temperature"] == pytest.approx(0.5, abs=0.1)
+    alone = corrected_shares(sample, target, "calibrated", n_draws=50)
+    assert np.allclose(alone["share"], corrected_shares(sample, target, "temperature", n_draws=50)["share"])
+    assert abs(alone["temperature"] - 0.5) > abs(r["temperature"] - 0.5)  # 30 units pin it less than 600
+
+
+def test_hierarchical_prior_strength_follows_how_much_cities_differ():
+    """The prior's strength (alpha, units per predicted code) is large when the reference cities
+    share one confusion and small when each has its own; the posterior mean lies between the
+    prior mean and the sample's rows, nearer the sample when alpha is small."""
+    from research.validate import prior
+
+    rng = np.random.default_rng(17)
+    k = 3
+    shared = np.array([[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]])
+    same = np.array([[rng.multinomial(200, row) for row in shared] for _ in range(5)]).astype(float)
+    own = np.array([[rng.multinomial(200, rng.dirichlet(np.ones(k))) for _ in range(k)] for _ in range(5)]).astype(float)
+    alpha_same = prior.concentration(same, prior.prior_mean(same))
+    alpha_own = prior.concentration(own, prior.prior_mean(own))
+    assert alpha_same > 100 * alpha_own and alpha_own < 5
+    sample = np.array([[10.0, 10, 0], [0, 20, 0], [0, 0, 20]])
+    for reference, alpha in ((same, alpha_same), (own, alpha_own)):
+        rates, a = prior.rates(sample, reference)
+        m = prior.prior_mean(reference)
+        assert a == pytest.approx(alpha) and np.allclose(rates.sum(axis=1), 1)
+        assert np.allclose(rates, (sample + alpha * m) / (sample.sum(axis=1, keepdims=True) + alpha))
+    assert abs(prior.rates(sample, own)[0][0, 0] - 0.5) < abs(prior.rates(sample, same)[0][0, 0] - 0.5)
+    draw, _ = prior.rates(sample, same, np.random.default_rng(0))
+    assert np.allclose(draw.sum(axis=1), 1) and not np.allclose(draw, prior.rates(sample, same)[0])
