@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from research import __version__, paths
+from research.report import GROUPINGS, ORDER_RULES
 from research.errors import ResearchError
 
 
@@ -235,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=["en", "zh", "both"], default="both",
                         help="language of the figures (default both; zh files end in _zh)")
     report.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
-    report.add_argument("--order", choices=["given", "size", "name"], default=None,
+    report.add_argument("--order", choices=ORDER_RULES, default=None,
                         help="order of the groups in the figures: as the metadata's order column gives, "
                              "by units (largest first) or by name (default: given when there is an order "
                              "column, else name)")
@@ -254,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced when the study succeeds)")
     study.add_argument("--meta", metavar="META.csv",
                        help="metadata: columns file, city, province, year, type (doc_id, city_zh optional)")
-    study.add_argument("--by", choices=["city", "province", "year", "type", "level", "place"], default="city",
+    study.add_argument("--by", choices=list(GROUPINGS), default="city",
                        help="group documents by this metadata column (default city)")
     study.add_argument("--labels", metavar="LABELS.csv", default=str(paths.GOLD),
                        help="human labels (gold.csv columns: unit_id, label, ...), used for every unit "

@@ -9,18 +9,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from research.corpus.metadata import TYPES, UNKNOWN
+from research.report import GROUPINGS, ORDER_RULES  # noqa: F401  (re-exported)
 
-#: How groups are ordered: as the metadata's ``order`` column gives, by units (largest first),
-#: or by name.
-ORDER_RULES = ("given", "size", "name")
 #: Chinese for the values the toolkit itself writes into metadata (document types, unknown).
 VALUES_ZH = {UNKNOWN: "未知", "fragment": "片段", "programme": "方案", "news": "新闻", "other": "其他",
              **{kind: words[0] for kind, words in TYPES.items() if words},
              "national": "国家级", "provincial": "省级", "city": "市级", "county": "县级"}
-#: The grouping in words: (English singular, English plural, Chinese).
-GROUPINGS = {"city": ("city", "cities", "城市"), "province": ("province", "provinces", "省份"),
-             "year": ("year", "years", "年份"), "type": ("document type", "document types", "文件类型"),
-             "level": ("level", "levels", "行政级别"), "place": ("place", "places", "地方")}
 
 
 def display_name(group, names: dict | None = None, lang: str = "en") -> str:

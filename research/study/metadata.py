@@ -24,11 +24,11 @@ import pandas as pd
 
 from research.corpus.metadata import FIELDS, UNKNOWN
 from research.errors import InputError
+from research.report import GROUPINGS  # noqa: F401  (the study's --by choices)
 
 COLUMNS = ["file", "city", "province", "year", "type"]
 OPTIONAL = ["doc_id", "city_zh", "order"]
 ALIASES = {"city_pinyin": "city", "doc_type": "type", "issued": "year"}
-GROUPINGS = ("city", "province", "year", "type", "level", "place")
 #: A group holding more than this share of at least MIN_DOCS documents is warned about.
 MOST, MIN_DOCS = 0.5, 3
 #: Columns that describe a document rather than measure it (the manifest's checksum and capture
