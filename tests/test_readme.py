@@ -318,6 +318,17 @@ def sim_curve(strategy: str, k: int) -> Callable[[], float]:
                         ["mean_over_cities"] if r["strategy"] == strategy and r["k"] == k)
 
 
+def prior_at_top() -> float:
+    """Cities whose hierarchical prior strength is at the top of its range (research.validate.prior)."""
+    import numpy as np
+
+    from research.validate.prior import LOG_ALPHA
+
+    top = float(np.exp(LOG_ALPHA[1]))
+    cities = _json("models/validation_simulation.json")["per_city"].values()
+    return float(sum(abs(c["prior_units_hierarchical"] - top) < 1 for c in cities))
+
+
 CHECKS.update({  # validating on your own collection (issue #22)
     "simulation design": (rf"a simple random sample of at most {NUMBER} of its units .*?; {NUMBER} samples per city, "
                           rf"{NUMBER} bootstrap draws each. Over the {NUMBER} city × area cells",
@@ -331,12 +342,19 @@ CHECKS.update({  # validating on your own collection (issue #22)
                              sim("pooled.coverage_acc"), sim("pooled.coverage_pacc"), sim("pooled.coverage_bayes")]),
     "simulation error": (rf"mean absolute error {NUMBER} for `composite` against {NUMBER} for the labels counted "
                          rf"uncorrected \(probabilities averaged: {NUMBER}; `ratio` {NUMBER}, `temperature` {NUMBER}, "
-                         rf"`bayes` {NUMBER}\), .*?\(Wuhan {NUMBER} against {NUMBER}\)\. The composite does what its "
+                         rf"`bayes` {NUMBER}\), .*?\(Wuhan {NUMBER} against {NUMBER}\)\..*?The composite does what its "
                          rf"theory promises against `ratio` \({NUMBER} against {NUMBER}; it keeps on average {NUMBER} of",
                          [sim("pooled.mae_composite"), sim("pooled.mae_count"), sim("pooled.mae_probability"),
                           sim("pooled.mae_ratio"), sim("pooled.mae_temperature"), sim("pooled.mae_bayes"),
                           sim("per_city.Wuhan.mae_composite"), sim("per_city.Wuhan.mae_count"),
                           sim("pooled.mae_composite"), sim("pooled.mae_ratio"), sim("pooled.weight_composite")]),
+    "simulation borrowed": (rf"`calibrated` errs {NUMBER} \(coverage {NUMBER}\) and `hierarchical` {NUMBER} \(coverage "
+                            rf"{NUMBER}\)\. The\s+hierarchical prior's strength reaches the top of its range \({NUMBER} "
+                            rf"units per predicted code\) in\s+{NUMBER} of the 5 cities.*?\(Wuhan: {NUMBER} against {NUMBER} "
+                            rf"for counting\)",
+                            [sim("pooled.mae_calibrated"), sim("pooled.coverage_calibrated"), sim("pooled.mae_hierarchical"),
+                             sim("pooled.coverage_hierarchical"), lambda: 1e4, prior_at_top,
+                             sim("per_city.Wuhan.mae_hierarchical"), sim("per_city.Wuhan.mae_count")]),
     "simulation error by size": (rf"with {NUMBER}, {NUMBER}, {NUMBER} and half of each city's units validated \(at most "
                                  rf"half the city\), the composite errs {NUMBER}, {NUMBER}, {NUMBER} and {NUMBER} against "
                                  rf"{NUMBER}, {NUMBER}, {NUMBER} and {NUMBER} for counting",
