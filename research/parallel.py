@@ -108,6 +108,7 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
             pass
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    _release_memory()
     gc.freeze()  # forked workers share the parent's objects instead of copying them on write
     source = iter(progress(items, total=total, desc=desc))
     try:
@@ -136,6 +137,19 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
 
 
 _END = object()
+
+
+def _release_memory() -> None:
+    """Collect garbage and hand the freed heap back to the system (glibc's ``malloc_trim``), so
+    that what an earlier step freed is neither held by this process nor copied into a worker."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 class _Slot:
