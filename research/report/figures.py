@@ -164,7 +164,13 @@ def residual_heatmap(residuals: pd.DataFrame, lang: str = "en", groups: Groups |
     height = 1.25 + 0.17 * len(groups) + (0.25 if width < 5 else 0)
     fig, ax = plt.subplots(figsize=(width, height))
     limit = max(3.0, float(np.abs(values).max()))
-    image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+    if len(groups) > MAX_COLOURED_GROUPS:  # the same cells as a mesh: an image would be resampled at print
+        # resolution in floating point first (about 1 GB for 300 groups at 300 dpi)
+        image = ax.pcolormesh(np.arange(values.shape[1] + 1) - 0.5, np.arange(values.shape[0] + 1) - 0.5, values,
+                              cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_ylim(values.shape[0] - 0.5, -0.5)
+    else:
+        image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
     ax.set_yticks(range(len(groups)), [groups.label(g) for g in groups.order])
     room = (width - max(text_width(groups.label(g)) for g in groups.order) - 0.3) / len(codes)
     column_labels(ax, [names[c] for c in codes], room * 0.95)
