@@ -86,7 +86,9 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
     import multiprocessing as mp
     import threading
 
-    lock, pending, idle = threading.Lock(), deque(), [jobs - 1]
+    # two items per worker at first, so that one waits in its pipe while it computes the other: the
+    # threads that hand it the next item need the GIL, which this process holds while it computes
+    lock, pending, idle = threading.Lock(), deque(), [2 * (jobs - 1)]
     stopped = threading.Event()
 
     def take() -> _Slot | None:
