@@ -6,8 +6,9 @@ results come back in input order, with a bounded number of items in flight, so m
 flat in the number of items whatever the back end.  :func:`cluster` opens a Dask client for
 ``--dask ADDRESS`` ("local": a local cluster of single-threaded worker processes).
 
-Local processes are forked where the platform allows, so what the parent loaded before the
-map (the classifier, a tokenizer) is shared with the workers instead of loaded again.  Work that
+Local processes are this one and ``jobs - 1`` workers forked where the platform allows, so what
+the parent loaded before the map (the classifier, a tokenizer) is shared with the workers instead
+of loaded again; the parent computes items too instead of idling as a dispatcher.  Work that
 releases the GIL (tomotopy's Gibbs sampling) runs in ``threads`` instead: nothing is forked or
 pickled, so memory does not grow with the number of workers.
 """
