@@ -6,8 +6,9 @@ results come back in input order, with a bounded number of items in flight, so m
 flat in the number of items whatever the back end.  :func:`cluster` opens a Dask client for
 ``--dask ADDRESS`` ("local": a local cluster of single-threaded worker processes).
 
-Local processes are forked where the platform allows, so what the parent loaded before the
-map (the classifier, a tokenizer) is shared with the workers instead of loaded again.  Work that
+Local processes are this one and ``jobs - 1`` workers forked where the platform allows, so what
+the parent loaded before the map (the classifier, a tokenizer) is shared with the workers instead
+of loaded again; the parent computes items too instead of idling as a dispatcher.  Work that
 releases the GIL (tomotopy's Gibbs sampling) runs in ``threads`` instead: nothing is forked or
 pickled, so memory does not grow with the number of workers.
 """
@@ -15,6 +16,7 @@ pickled, so memory does not grow with the number of workers.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
@@ -44,8 +46,9 @@ def map_ordered(func: Callable, items: Iterable, jobs: int = 1, client=None, tot
     """``func(item)`` for each item, in input order.
 
     On ``client`` (a Dask client) at most ``window`` items (default 16) are in flight; else in
-    ``jobs`` local processes (``threads``: threads of this process, for work that releases the
-    GIL) with at most ``window`` (default ``2 * jobs``) handed out at once; else here, one after
+    ``jobs`` local processes (this one and ``jobs - 1`` forked workers; ``threads``: threads of
+    this process, for work that releases the GIL) with at most ``window`` (default ``4 * jobs``;
+    ``2 * jobs`` for threads) waiting or in flight; else here, one after
     the other.  ``func`` and the items must be picklable for the first two.
     A progress bar shows on a terminal (``desc``).
     """
@@ -59,7 +62,7 @@ def map_ordered(func: Callable, items: Iterable, jobs: int = 1, client=None, tot
             yield from _windowed(lambda item: pool.submit(func, item), lambda f: f.result(), items,
                                  window or 2 * jobs, total, desc)
     elif jobs > 1:
-        yield from _pool_map(func, items, jobs, window or 2 * jobs, total, desc)
+        yield from _pool_map(func, items, jobs, window or 4 * jobs, total, desc)
     else:
         for item in progress(items, total=total, desc=desc):
             yield func(item)
@@ -76,14 +79,96 @@ def _windowed(submit: Callable, result: Callable, items: Iterable, window: int, 
 
 
 def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, desc) -> Iterator:
+    """``jobs - 1`` forked workers and this process: each worker takes the first item no one has
+    taken as soon as it is free, and this process computes the others (the next one untaken
+    whenever the item due next is still being computed elsewhere) instead of idling as a
+    dispatcher; so one fork fewer, and no pickling of the results this process computed."""
     import gc
     import multiprocessing as mp
+    import threading
+
+    # two items per worker at first, so that one waits in its pipe while it computes the other: the
+    # threads that hand it the next item need the GIL, which this process holds while it computes
+    lock, pending, idle = threading.Lock(), deque(), [2 * (jobs - 1)]
+    stopped = threading.Event()
+
+    def take() -> _Slot | None:
+        with lock:
+            slot = next((s for s in pending if s.state == _Slot.NEW), None)
+            if slot is not None:
+                slot.state = _Slot.TAKEN
+            return slot
+
+    def send(pool, slot: _Slot | None) -> None:
+        if slot is None:
+            with lock:
+                idle[0] += 1
+            return
+        finish = functools.partial(_finish, slot, lambda: None if stopped.is_set() else send(pool, take()))
+        try:
+            pool.apply_async(func, (slot.item,), callback=finish, error_callback=functools.partial(finish, failed=True))
+        except ValueError:  # the pool is closing (an error, or the consumer stopped early)
+            pass
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    _release_memory()
     gc.freeze()  # forked workers share the parent's objects instead of copying them on write
+    source = iter(progress(items, total=total, desc=desc))
     try:
-        with mp.get_context(method).Pool(jobs) as pool:
-            yield from _windowed(lambda item: pool.apply_async(func, (item,)), lambda r: r.get(),
-                                 items, window, total, desc)
+        with mp.get_context(method).Pool(jobs - 1) as pool:
+            while True:
+                with lock:
+                    while len(pending) < window and (item := next(source, _END)) is not _END:
+                        pending.append(_Slot(item))
+                    free, idle[0] = idle[0], 0
+                for _ in range(free):
+                    send(pool, take())
+                if not pending:
+                    break
+                head = pending[0]
+                while not head.done.is_set() and (slot := take()):  # the head itself when no one took it
+                    _finish(slot, lambda: None, func(slot.item))
+                head.done.wait()
+                with lock:
+                    pending.popleft()
+                if head.failed:
+                    raise head.value
+                yield head.value
     finally:
+        stopped.set()
         gc.unfreeze()
+
+
+_END = object()
+
+
+def _release_memory() -> None:
+    """Collect garbage and hand the freed heap back to the system (glibc's ``malloc_trim``), so
+    that what an earlier step freed is neither held by this process nor copied into a worker."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+class _Slot:
+    """One item of :func:`_pool_map`: untaken, or taken by a worker or this process; its result
+    once done."""
+
+    NEW, TAKEN = 0, 1
+    __slots__ = ("item", "state", "value", "failed", "done")
+
+    def __init__(self, item):
+        import threading
+
+        self.item, self.state, self.value, self.failed, self.done = item, _Slot.NEW, None, False, threading.Event()
+
+
+def _finish(slot: _Slot, then: Callable, value, failed: bool = False) -> None:
+    slot.item, slot.value, slot.failed = None, value, failed
+    slot.done.set()
+    then()

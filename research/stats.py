@@ -166,10 +166,13 @@ def share_correlation(weights: np.ndarray, reference: np.ndarray, groups, n_draw
     point = _rowwise_r(np.concatenate([weights[m].mean(axis=0) for m in members])[None],
                        np.concatenate([reference[m].mean(axis=0) for m in members])[None])[0]
     rng = generator(seed)
-    draws = [rng.choice(m, size=(n_draws, len(m))) for m in members]
-    a = np.concatenate([weights[d].mean(axis=1) for d in draws], axis=1)
-    b = np.concatenate([reference[d].mean(axis=1) for d in draws], axis=1)
-    low, high = interval(_rowwise_r(a, b))
+    a, b = [], []
+    for m in members:  # one group's draws at a time, their means in blocks: memory flat in the units
+        d = rng.choice(m, size=(n_draws, len(m)))
+        step = max(1, _BLOCK_VALUES // max(1, len(m) * weights.shape[1]))
+        a.append(np.concatenate([weights[d[i:i + step]].mean(axis=1) for i in range(0, n_draws, step)]))
+        b.append(np.concatenate([reference[d[i:i + step]].mean(axis=1) for i in range(0, n_draws, step)]))
+    low, high = interval(_rowwise_r(np.concatenate(a, axis=1), np.concatenate(b, axis=1)))
     return {"r": float(point), "r_low": float(low), "r_high": float(high),
             "cells": int(len(members) * weights.shape[1])}
 

@@ -51,3 +51,26 @@ def test_benchmark_collections_are_distinct_documents_and_repeat(tmp_path):
     seeds = {line for p in paths.SEEDS.glob("*.txt") for line in p.read_text(encoding="utf-8").splitlines()}
     assert not set(paragraphs) & seeds  # recombined, not copied
     assert json.dumps(a)
+
+
+def test_a_chain_with_a_tolerance_stops_its_burn_in_once_settled():
+    import numpy as np
+
+    from research.topics.tomotopy_lda import CHECK_EVERY, Chain, burn_in, fit_chain, tomotopy
+
+    rng = np.random.default_rng(5)
+    words = [[f"a{i}" for i in range(30)], [f"b{i}" for i in range(30)]]
+    docs = [list(rng.choice(words[d % 2], 20)) for d in range(300)]
+
+    def ran(chain):
+        model = tomotopy().LDAModel(k=2, seed=3)
+        for doc in docs:
+            model.add_doc(doc)
+        return burn_in(model, chain)
+
+    assert ran(Chain(burn=400)) == 400
+    stopped = ran(Chain(burn=400, tol=1e-2))
+    assert stopped < 400 and stopped % CHECK_EVERY == 0
+    vocab = sorted({w for d in docs for w in d})
+    first, again = (fit_chain(docs, vocab, 2, 3, Chain(burn=400, tol=1e-2)) for _ in range(2))
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))  # the early stop repeats exactly

@@ -92,7 +92,9 @@ def _dot_panels(frame, items, item_names, axis_label, groups: Groups, width, top
     n, cols = len(groups), 4
     rows = -(-len(items) // cols)
     height = rows * (n * ROW + 0.3) + 0.3
-    fig, axes = plt.subplots(rows, cols, figsize=(width, height), sharex=True, sharey=True, squeeze=False)
+    # rows are not shared across panels: a shared axis would lay out every group's (hidden) tick
+    # label in every panel, the most of the drawing time with hundreds of groups
+    fig, axes = plt.subplots(rows, cols, figsize=(width, height), sharex=True, squeeze=False)
     by, item = frame.columns[0], frame.columns[1]
     y = np.arange(n)
     compact = width < 5
@@ -112,7 +114,9 @@ def _dot_panels(frame, items, item_names, axis_label, groups: Groups, width, top
         ax.set_xticks([v for v in ticks if 0 <= v <= 0.85 * top])  # clear of the next panel's 0
         ax.grid(axis="x", color="0.85", lw=0.4)
         ax.set_axisbelow(True)
-    axes[0, 0].set_yticks(y, [groups.label(g, compact) for g in groups.order])
+    names = [groups.label(g, compact) for g in groups.order]
+    for ax in axes.flat:
+        ax.set_yticks(y, names) if ax in axes[:, 0] else ax.set_yticks([])
     if compact:
         axes[0, 0].annotate(COMPACT_HEADER[lang], (0, 1), xycoords="axes fraction", xytext=(-3, 3),
                             textcoords="offset points", ha="right", va="bottom", fontsize=MIN_FONT)
@@ -160,7 +164,13 @@ def residual_heatmap(residuals: pd.DataFrame, lang: str = "en", groups: Groups |
     height = 1.25 + 0.17 * len(groups) + (0.25 if width < 5 else 0)
     fig, ax = plt.subplots(figsize=(width, height))
     limit = max(3.0, float(np.abs(values).max()))
-    image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+    if len(groups) > MAX_COLOURED_GROUPS:  # the same cells as a mesh: an image would be resampled at print
+        # resolution in floating point first (about 1 GB for 300 groups at 300 dpi)
+        image = ax.pcolormesh(np.arange(values.shape[1] + 1) - 0.5, np.arange(values.shape[0] + 1) - 0.5, values,
+                              cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_ylim(values.shape[0] - 0.5, -0.5)
+    else:
+        image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
     ax.set_yticks(range(len(groups)), [groups.label(g) for g in groups.order])
     room = (width - max(text_width(groups.label(g)) for g in groups.order) - 0.3) / len(codes)
     column_labels(ax, [names[c] for c in codes], room * 0.95)

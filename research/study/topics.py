@@ -16,7 +16,7 @@ import pandas as pd
 
 from research.study.emphasis import with_groups
 
-from research.topics.model import SAMPLE_SEED, fit_topic_model
+from research.topics.model import fit_topic_model, sample_note
 
 MIN_UNITS = 60  #: fewer units than this: topics are not fitted (reason recorded)
 SAMPLE_UNITS = 2000  #: larger collections: K, stability and reference engines measured on a sample this size
@@ -45,8 +45,7 @@ def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, 
     unit_labels = labels.set_index("unit_id").loc[fitted.unit_id, "label"]
     status: dict = {"units": n_units}
     if len(fitted) > sample_units:
-        status["sample"] = (f"fitted on all {len(fitted)} units; K, stability and the reference engines measured on "
-                            f"a random sample of {sample_units} units (seed {SAMPLE_SEED})")
+        status["sample"] = sample_note(len(fitted), sample_units)
     for name, seeded, folder in (("unseeded", False, out), ("seeded", True, out / "seeded")):
         if skip or len(fitted) < MIN_UNITS:
             status[name] = {"skipped": skip or f"{len(fitted)} units; topic models need at least {MIN_UNITS}"}

@@ -20,6 +20,7 @@ free topics to areas leaving each group out (:mod:`research.topics.evaluation`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from research.topics.guided import GuidedLDA
 from research.topics.k_selection import K_GRID, grid_value, k_selection
 from research.topics.ldavis import write_ldavis
 from research.topics.tokens import build_dictionary, tokenize_all
-from research.topics.tomotopy_lda import Chain, fold_in
+from research.topics.tomotopy_lda import CHECK_EVERY, Chain, fold_in
 from research.topics.units import align_labels, prepare_units, unit_texts
 
 N_FREE = 2
@@ -47,10 +48,14 @@ SAMPLE_SEED = 2021
 #: Above ``sample`` units, the published models are fitted on every unit with these chains (fewer
 #: and, for the guided model, shorter than on a small collection, which bounds the time), while K,
 #: stability and the reference engines are measured on a fixed-seed sample of ``sample`` units.
-LARGE_RUNS, LARGE_GUIDED_SEEDS = 2, (11, 23)
-LARGE_GUIDED_CHAIN = Chain(burn=200, snapshots=5, gap=20)
-#: Above ``sample`` units, the gensim K grid on the sample runs three seeds per K, not five.
-LARGE_K_SEEDS = (11, 23, 37)
+#: Their burn-in stops once the log-likelihood per word has settled (``LARGE_TOL``, relative,
+#: checked every 20 iterations; :class:`~research.topics.tomotopy_lda.Chain`).
+LARGE_RUNS, LARGE_GUIDED_SEEDS, LARGE_TOL = 2, (11, 23), 1e-3
+LARGE_GUIDED_CHAIN = Chain(burn=200, snapshots=5, gap=20, tol=LARGE_TOL)
+LARGE_UNSEEDED_CHAIN = dataclasses.replace(UNSEEDED_CHAIN, tol=LARGE_TOL)
+#: Above ``sample`` units, the gensim K grid runs three seeds per K, not five, on a fixed-seed
+#: subsample of ``LARGE_GRID_UNITS`` of the sample's units.
+LARGE_K_SEEDS, LARGE_GRID_UNITS = (11, 23, 37), 1000
 
 
 class TopicModel:
@@ -105,8 +110,7 @@ class TopicModel:
         self.units_ = prepare_units(units)
         y = align_labels(labels, self.units_)
         n = len(self.units_)
-        self.sample_ = (None if self.sample is None or n <= self.sample else
-                        np.sort(np.random.default_rng(SAMPLE_SEED).choice(n, self.sample, replace=False)))
+        self.sample_ = None if self.sample is None or n <= self.sample else _subsample(n, self.sample)
         self.tables_: dict[str, pd.DataFrame] = {}
         if self.seeded:
             self._fit_seeded(k, y)
@@ -130,11 +134,15 @@ class TopicModel:
         # K and stability on the sample (a large collection) or on every unit
         chosen_docs = docs if sample is None else [docs[i] for i in sample]
         chosen_dictionary = dictionary if sample is None else build_dictionary(chosen_docs)
-        grid = tuple(g for g in self.grid if g < len(chosen_docs)) if k is None else (k,)
+        grid_docs, grid_dictionary = chosen_docs, chosen_dictionary
+        if sample is not None and len(sample) > LARGE_GRID_UNITS:
+            grid_docs = [chosen_docs[i] for i in _subsample(len(sample), LARGE_GRID_UNITS)]
+            grid_dictionary = build_dictionary(grid_docs)
+        grid = tuple(g for g in self.grid if g < len(grid_docs)) if k is None else (k,)
         if not grid:
             raise ResearchError(f"{len(units)} units: too few for any K of the grid {self.grid}")
         seeds = {} if sample is None else {"seeds": LARGE_K_SEEDS}
-        self.k_selection_ = k_selection(chosen_docs, chosen_dictionary, grid=grid, jobs=self.jobs, **seeds)
+        self.k_selection_ = k_selection(grid_docs, grid_dictionary, grid=grid, jobs=self.jobs, **seeds)
         k, reason = choose_k(self.k_selection_) if k is None else (k, f"K={k} given by the user")
         vocab = [dictionary[i] for i in range(len(dictionary))]
         if sample is None:
@@ -146,7 +154,8 @@ class TopicModel:
             _, stab = consensus_stability(chosen_docs, chosen_vocab, k, runs=LARGE_RUNS, n_sets=self.stability_sets,
                                           jobs=self.jobs)
             stab["measured_on"] = f"a sample of {len(sample)} units"
-            model, runs = ConsensusLDA(k, runs=LARGE_RUNS).fit(docs, vocab, jobs=self.jobs), LARGE_RUNS
+            model = ConsensusLDA(k, runs=LARGE_RUNS, chain=LARGE_UNSEEDED_CHAIN).fit(docs, vocab, jobs=self.jobs)
+            runs = LARGE_RUNS
         self.engine_ = model
         self._set(model, ["free"] * k, docs, UNSEEDED_CHAIN.alpha)
         stab["gensim_single_run_at_k"] = grid_value(self.k_selection_, k, "stability")
@@ -164,9 +173,7 @@ class TopicModel:
             self.summary_.update(scores)
 
     def _sample_note(self) -> str:
-        return (f"fitted on all {len(self.units_)} units; K, stability, NPMI and the reference engines measured on "
-                f"a random sample of {len(self.sample_)} units (seed {SAMPLE_SEED}; the K grid with "
-                f"{len(LARGE_K_SEEDS)} seeds per K)")
+        return sample_note(len(self.units_), len(self.sample_))
 
     def _fit_seeded(self, k: int | None, y) -> None:
         units = self.units_
@@ -234,6 +241,19 @@ class TopicModel:
             if not self.seeded:
                 write_ldavis(self.phi_, self.theta_, self.docs_, self.vocab_, tmp)
         return self.summary_
+
+
+def sample_note(units: int, sample: int) -> str:
+    """What a model of a large collection (``units`` above ``sample``) was fitted and measured on."""
+    return (f"fitted on all {units} units (Gibbs burn-in stopped once the log-likelihood per word moved less "
+            f"than {LARGE_TOL:g} in {CHECK_EVERY} iterations); K, stability, NPMI and the reference engines "
+            f"measured on a random sample of {sample} units (seed {SAMPLE_SEED}; the K grid with "
+            f"{len(LARGE_K_SEEDS)} seeds per K on {min(sample, LARGE_GRID_UNITS)} of them)")
+
+
+def _subsample(n: int, size: int) -> np.ndarray:
+    """Sorted fixed-seed indices of ``size`` of ``n`` items."""
+    return np.sort(np.random.default_rng(SAMPLE_SEED).choice(n, size, replace=False))
 
 
 def fit_topic_model(units: pd.DataFrame, out: Path, seeded: bool, labels: pd.Series | None = None,

@@ -28,13 +28,37 @@ def tomotopy():
 
 @dataclass(frozen=True)
 class Chain:
-    """Settings of one Gibbs chain: ``burn`` iterations, then ``snapshots`` every ``gap``."""
+    """Settings of one Gibbs chain: ``burn`` iterations, then ``snapshots`` every ``gap``.  With
+    ``tol`` (large collections), burn-in stops early, after a multiple of :data:`CHECK_EVERY`
+    iterations, once the log-likelihood per word moved by less than ``tol`` (relative) since the
+    last check."""
 
     alpha: float = 0.1
     eta: float = 0.01
     burn: int = 800
     snapshots: int = 5
     gap: int = 40
+    tol: float | None = None
+
+
+#: Iterations between two convergence checks of a chain with a ``tol``.
+CHECK_EVERY = 20
+
+
+def burn_in(model, chain: Chain) -> int:
+    """Train ``model`` through the burn-in of ``chain``; return the iterations run."""
+    if chain.tol is None:
+        model.train(chain.burn, workers=1)
+        return chain.burn
+    done, last = 0, None
+    while done < chain.burn:
+        model.train(min(CHECK_EVERY, chain.burn - done), workers=1)
+        done += min(CHECK_EVERY, chain.burn - done)
+        ll = model.ll_per_word
+        if last is not None and abs(ll - last) < chain.tol * abs(last):
+            break
+        last = ll
+    return done
 
 
 def fit_chain(docs: list[list[str]], vocab: list[str], k: int, seed: int, chain: Chain = Chain(),
@@ -54,7 +78,7 @@ def fit_chain(docs: list[list[str]], vocab: list[str], k: int, seed: int, chain:
     for word, prior in (priors or {}).items():
         if word in index:
             model.set_word_prior(word, [float(p) for p in prior])
-    model.train(chain.burn, workers=1)
+    burn_in(model, chain)
     columns = None
     phi = np.zeros((k, len(vocab)))
     theta = np.full((len(docs), k), 1.0 / k)

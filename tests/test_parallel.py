@@ -1,0 +1,46 @@
+"""research.parallel.map_ordered in local processes: this process works beside its forked
+workers, results come back in input order, and an error of any item is raised."""
+
+import os
+
+import pytest
+
+from research.parallel import map_ordered
+
+
+def _square_where(x):
+    return x * x, os.getpid()
+
+
+def _fails_on_five(x):
+    if x == 5:
+        raise KeyError(x)
+    return x
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_results_come_in_order_and_this_process_takes_a_share(jobs):
+    out = list(map_ordered(_square_where, range(60), jobs=jobs))
+    assert [v for v, _ in out] == [x * x for x in range(60)]
+    where = {pid for _, pid in out}
+    assert os.getpid() in where  # the parent computes items instead of only dispatching them
+    assert len(where) <= jobs
+
+
+def test_two_items_in_two_processes_and_fewer_items_than_the_window():
+    assert [v for v, _ in map_ordered(_square_where, [3, 4], jobs=2)] == [9, 16]
+    assert list(map_ordered(_square_where, [], jobs=2)) == []
+
+
+def test_an_error_in_any_process_is_raised():
+    with pytest.raises(KeyError):
+        list(map_ordered(_fails_on_five, range(40), jobs=2))
+
+
+def test_a_consumer_that_stops_early_leaves_no_worker_behind():
+    import multiprocessing
+
+    results = map_ordered(_square_where, range(100), jobs=2)
+    assert next(results)[0] == 0
+    results.close()
+    assert not multiprocessing.active_children()
