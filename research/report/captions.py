@@ -6,7 +6,7 @@ same text.
 
 ``facts`` (built by :func:`research.study.figure_set.figure_facts`) holds: ``by``, ``groups``
 (number), ``documents``, ``units``, ``human``, ``classifier`` (units per label source), ``rule``
-(the groups' order, :data:`research.report.groups.ORDER_RULES`), ``empty`` (areas no unit has),
+(the groups' order, :data:`research.report.ORDER_RULES`), ``empty`` (areas no unit has),
 and where the figure needs them ``evaluated`` (units of the classifier's evaluation), ``ece``,
 ``k``, ``chosen_k``, ``topic_units``, ``chains``.
 """
@@ -14,7 +14,7 @@ and where the figure needs them ``evaluated`` (units of the classifier's evaluat
 from __future__ import annotations
 
 from research import codebook
-from research.report.groups import GROUPINGS
+from research.report import GROUPINGS
 from research.stats import LEVEL, METHOD, N_DRAWS, SEED
 
 FRAMEWORK = {"en": 'the "1+4+2" framework', "zh": "“1+4+2”框架"}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from research.corpus.metadata import TYPES, UNKNOWN
-from research.report import GROUPINGS, ORDER_RULES  # noqa: F401  (re-exported)
+from research.report import ORDER_RULES
 
 #: Chinese for the values the toolkit itself writes into metadata (document types, unknown).
 VALUES_ZH = {UNKNOWN: "未知", "fragment": "片段", "programme": "方案", "news": "新闻", "other": "其他",

@@ -24,7 +24,6 @@ import pandas as pd
 
 from research.corpus.metadata import FIELDS, UNKNOWN
 from research.errors import InputError
-from research.report import GROUPINGS  # noqa: F401  (the study's --by choices)
 
 COLUMNS = ["file", "city", "province", "year", "type"]
 OPTIONAL = ["doc_id", "city_zh", "order"]

@@ -102,7 +102,7 @@ def _unseeded_summary(summary: dict) -> pd.DataFrame:
 def outputs_stage(study: Path, langs=("en", "zh"), notebooks: bool = True, jobs: int = 2,
                   order: str | None = None) -> dict:
     """Write every output of the study folder ``study`` (the folder the other stages wrote);
-    ``order``: the groups' order in the figures (:data:`research.report.groups.ORDER_RULES`;
+    ``order``: the groups' order in the figures (:data:`research.report.ORDER_RULES`;
     None: as the metadata's ``order`` column gives, else by name)."""
     from research.study.figure_set import draw_figures
     from research.study.page import write_page

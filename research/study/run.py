@@ -17,7 +17,8 @@ from research import paths
 from research.atomic import atomic_dir
 from research.errors import InputError, ResearchError
 from research.corpus.metadata import FIELDS
-from research.study.metadata import GROUPINGS, NOT_COVARIATES, match_documents, metadata_warnings, read_meta
+from research.report import GROUPINGS
+from research.study.metadata import NOT_COVARIATES, match_documents, metadata_warnings, read_meta
 
 META_COLUMNS = ["file", "doc_id", "level", "place", "city", "province", "year", "type", "city_zh", "title", "order"]
 #: Inferred fields whose source and confidence metadata.csv records ("meta" and 1 when given).

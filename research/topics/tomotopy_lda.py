@@ -52,8 +52,9 @@ def burn_in(model, chain: Chain) -> int:
         return chain.burn
     done, last = 0, None
     while done < chain.burn:
-        model.train(min(CHECK_EVERY, chain.burn - done), workers=1)
-        done += min(CHECK_EVERY, chain.burn - done)
+        step = min(CHECK_EVERY, chain.burn - done)
+        model.train(step, workers=1)
+        done += step
         ll = model.ll_per_word
         if last is not None and abs(ll - last) < chain.tol * abs(last):
             break

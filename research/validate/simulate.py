@@ -79,11 +79,13 @@ def simulated_cells(loco: pd.DataFrame, size: int | None, reps: int, n_draws: in
     (``size`` None: half)."""
     rows = []
     cities = sorted(loco.city.unique())
+    # each city's units, and its reference: the other cities' held-out predictions
+    parts = {c: (loco[loco.city == c].reset_index(drop=True), correct.reference_predictions(loco[loco.city != c]))
+             for c in cities}
     jobs = [(c, r) for c in cities for r in range(reps)]
     for city_name, rep in progress(jobs, total=len(jobs), desc=f"simulation, {size or 'half'}"):
-        city = loco[loco.city == city_name].reset_index(drop=True)
+        city, reference = parts[city_name]
         n = len(city) // 2 if size is None else min(size, len(city) // 2)
-        reference = correct.reference_predictions(loco[loco.city != city_name])
         for cell in one_run(city, n, seed + rep, methods, n_draws, reference):
             rows.append({"city": city_name, "rep": rep, "units": len(city), "sample": n, **cell})
     return pd.DataFrame(rows)
