@@ -61,11 +61,17 @@ def map_ordered(func: Callable, items: Iterable, jobs: int = 1, client=None, tot
         with ThreadPoolExecutor(jobs) as pool:
             yield from _windowed(lambda item: pool.submit(func, item), lambda f: f.result(), items,
                                  window or 2 * jobs, total, desc)
-    elif jobs > 1:
+    elif jobs > 1 and not _in_worker():
         yield from _pool_map(func, items, jobs, window or 4 * jobs, total, desc)
-    else:
+    else:  # one process (a worker's own maps run here: a pool's workers cannot fork workers)
         for item in progress(items, total=total, desc=desc):
             yield func(item)
+
+
+def _in_worker() -> bool:
+    import multiprocessing as mp
+
+    return bool(mp.current_process().daemon)
 
 
 def _windowed(submit: Callable, result: Callable, items: Iterable, window: int, total, desc) -> Iterator:
@@ -87,9 +93,12 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
     import multiprocessing as mp
     import threading
 
-    # two items per worker at first, so that one waits in its pipe while it computes the other: the
-    # threads that hand it the next item need the GIL, which this process holds while it computes
-    lock, pending, idle = threading.Lock(), deque(), [2 * (jobs - 1)]
+    # two items per worker at first, so that one waits in its pipe while it computes the other (the
+    # threads that hand it the next item need the GIL, which this process holds while it computes);
+    # one each when there are too few items to keep this process busy too (two long items: one
+    # here, one in the worker)
+    lock, pending, idle = threading.Lock(), deque(), [0]
+    first = True
     stopped = threading.Event()
 
     def take() -> _Slot | None:
@@ -120,6 +129,9 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
                 with lock:
                     while len(pending) < window and (item := next(source, _END)) is not _END:
                         pending.append(_Slot(item))
+                    if first:
+                        idle[0] = (jobs - 1) * (2 if len(pending) >= 2 * jobs else 1)
+                        first = False
                     free, idle[0] = idle[0], 0
                 for _ in range(free):
                     send(pool, take())

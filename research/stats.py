@@ -45,6 +45,23 @@ def interval(draws, axis: int = 0, level: float = LEVEL) -> tuple[np.ndarray, np
     return low, high
 
 
+def draw_counts(idx: np.ndarray, n: int) -> np.ndarray:
+    """How often each of ``n`` units is drawn in each row of ``idx`` (draws x drawn positions):
+    a draw's mean of unit values is then one matrix product, without copying the values drawn."""
+    rows = idx.shape[0]
+    flat = (np.arange(rows)[:, None] * n + idx).ravel()
+    return np.bincount(flat, minlength=rows * n).reshape(rows, n).astype(float)
+
+
+def group_members(groups) -> tuple[list, list[np.ndarray]]:
+    """The groups of ``groups`` (one per unit) sorted as strings, and each one's unit indices in
+    ascending order."""
+    keys = sorted(pd.unique(groups), key=str)
+    index = pd.Index(keys).get_indexer(groups)
+    order = np.argsort(index, kind="stable")
+    return keys, np.split(order, np.cumsum(np.bincount(index, minlength=len(keys)))[:-1])
+
+
 # --- means per group -------------------------------------------------------------------------
 
 def group_means(values: np.ndarray, groups, weights=None, n_draws: int = N_DRAWS,
@@ -63,8 +80,7 @@ def group_means(values: np.ndarray, groups, weights=None, n_draws: int = N_DRAWS
     weights = np.ones(runs.shape[1]) if weights is None else np.asarray(weights, dtype=float)
     rng = generator(seed)
     rows = []
-    for group in sorted(pd.unique(groups), key=str):
-        mask = groups == group
+    for group, mask in zip(*group_members(groups)):
         block, w = runs[:, mask], weights[mask]
         n, k = block.shape[1], block.shape[2]
         point = np.einsum("n,rnk->k", w, block) / (w.sum() * len(runs))
@@ -73,10 +89,11 @@ def group_means(values: np.ndarray, groups, weights=None, n_draws: int = N_DRAWS
         for start in range(0, n_draws, step):
             size = min(step, n_draws - start)
             run = rng.integers(0, len(runs), size=size) if len(runs) > 1 else np.zeros(size, dtype=int)
-            idx = rng.integers(0, n, size=(size, n))
-            wb = w[idx]
-            draws[start:start + size] = (np.einsum("bn,bnk->bk", wb, block[run[:, None], idx])
-                                         / wb.sum(axis=1, keepdims=True))
+            drawn = draw_counts(rng.integers(0, n, size=(size, n)), n) * w  # weight drawn per unit
+            sums = np.empty((size, k))
+            for r in np.unique(run):
+                sums[run == r] = drawn[run == r] @ block[r]
+            draws[start:start + size] = sums / drawn.sum(axis=1, keepdims=True)
         low, high = interval(draws)
         for col in range(k):
             rows.append({"group": group, "column": col, "share": point[col], "ci_low": low[col],
@@ -162,19 +179,22 @@ def share_correlation(weights: np.ndarray, reference: np.ndarray, groups, n_draw
     cells, with a 95% interval from resampling units within each group (the same units for
     both views in a draw)."""
     weights, reference, groups = np.asarray(weights, float), np.asarray(reference, float), np.asarray(groups)
-    members = [np.flatnonzero(groups == g) for g in sorted(pd.unique(groups), key=str)]
-    point = _rowwise_r(np.concatenate([weights[m].mean(axis=0) for m in members])[None],
-                       np.concatenate([reference[m].mean(axis=0) for m in members])[None])[0]
+    in_group = group_members(groups)[1]
+    point = _rowwise_r(np.concatenate([weights[m].mean(axis=0) for m in in_group])[None],
+                       np.concatenate([reference[m].mean(axis=0) for m in in_group])[None])[0]
     rng = generator(seed)
-    a, b = [], []
-    for m in members:  # one group's draws at a time, their means in blocks: memory flat in the units
-        d = rng.choice(m, size=(n_draws, len(m)))
-        step = max(1, _BLOCK_VALUES // max(1, len(m) * weights.shape[1]))
-        a.append(np.concatenate([weights[d[i:i + step]].mean(axis=1) for i in range(0, n_draws, step)]))
-        b.append(np.concatenate([reference[d[i:i + step]].mean(axis=1) for i in range(0, n_draws, step)]))
-    low, high = interval(_rowwise_r(np.concatenate(a, axis=1), np.concatenate(b, axis=1)))
+    k = weights.shape[1]
+    a, b = np.empty((n_draws, len(in_group) * k)), np.empty((n_draws, len(in_group) * k))
+    for g, m in enumerate(in_group):  # one group's draws at a time, in blocks (those of ``rng.choice(m, ...)``)
+        step = max(1, _BLOCK_VALUES // (4 * len(m)))
+        for start in range(0, n_draws, step):
+            drawn = draw_counts(rng.integers(0, len(m), size=(min(step, n_draws - start), len(m))), len(m)) / len(m)
+            a[start:start + len(drawn), g * k:(g + 1) * k] = drawn @ weights[m]
+            b[start:start + len(drawn), g * k:(g + 1) * k] = drawn @ reference[m]
+    step = max(1, _BLOCK_VALUES // (8 * a.shape[1]))  # r of a block of draws at a time: its temporaries stay small
+    low, high = interval(np.concatenate([_rowwise_r(a[i:i + step], b[i:i + step]) for i in range(0, n_draws, step)]))
     return {"r": float(point), "r_low": float(low), "r_high": float(high),
-            "cells": int(len(members) * weights.shape[1])}
+            "cells": int(len(in_group) * weights.shape[1])}
 
 
 def _rowwise_r(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Figures a journal accepts as they are, for studies of 2, 8 and 30 groups: two print sizes
+"""Figures a journal accepts as they are, for studies of 2, 8, 30 and 45 groups: two print sizes
 (3.5 and 7.1 in), fonts of at least 7 pt, every group label with its size, every area drawn
 (an empty one at 0), no overlapping text, the labels in the PDF's text, Chinese figures without
 a Latin letter, and a caption from the data beside each figure.
@@ -49,7 +49,9 @@ def make_study(folder: Path, n_groups: int, seed: int = 0, unknown: bool = False
     used = [c for c in codes if c not in EMPTY]
     meta, rows = [], []
     for g in range(n_groups):
-        city, city_zh = ("unknown", "unknown") if unknown and g == n_groups - 1 else CITIES[g]
+        city, city_zh = ("unknown", "unknown") if unknown and g == n_groups - 1 else CITIES[g % len(CITIES)]
+        if g >= len(CITIES):  # past the 30 names: the same names, numbered
+            city, city_zh = f"{city} {g // len(CITIES) + 1}", f"{city_zh}{g // len(CITIES) + 1}"
         weights = rng.dirichlet(np.ones(len(used)))
         for d in range(int(rng.integers(1, 4))):
             doc = f"d{g:02d}{d}"
@@ -147,6 +149,36 @@ def test_figures_fit_a_column_with_legible_separate_text_and_labelled_groups(stu
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+def test_more_groups_than_fit_a_page_show_their_distribution_and_the_most_distinctive(tmp_path, lang):
+    """Past 30 groups a row each would not fit a page: each row of a figure of shares holds a dot
+    per group (over a box of their quartiles), and the residual heatmap the 30 groups with the
+    largest sum of squared residuals; the captions say so and where every group's numbers are."""
+    import matplotlib.pyplot as plt
+
+    study = make_study(tmp_path / "study", 45, seed=45)
+    figures = StudyFigures(study, lang)
+    residuals = pd.read_csv(study / "tables" / "residuals.csv", keep_default_na=False).set_index("group")
+    score = (residuals[[c for c in codebook.codes() if c in residuals]] ** 2).sum(axis=1)
+    distinctive = set(score.sort_values(ascending=False).index[:30])
+    assert len(figures.groups) == 45 and score.sort_values(ascending=False).iloc[29] > score.sort_values().iloc[0]
+    for name in ("emphasis", "emphasis_probability", "residuals"):
+        for width in (ONE_COLUMN, TWO_COLUMNS):
+            fig = figures.draw(name, width)
+            shown = check_figure(fig, width, lang)
+            labelled = {g for g in figures.groups.order if figures.groups.label(g) in shown}
+            if name == "residuals":
+                assert labelled == distinctive, (width, labelled ^ distinctive)
+            else:
+                assert not labelled  # no row per group
+                dots = [c for c in fig.axes[0].collections if len(c.get_offsets()) > 1]
+                assert [len(c.get_offsets()) for c in dots] == [45] * len(codebook.codes())
+            plt.close(fig)
+        text = figures.caption(name)
+        assert "45" in text and ("30" in text) and (
+            "tables/residuals.csv" in text if name == "residuals" else f"tables/{name}.csv" in text), text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_figure_of_the_seeds_study_passes_the_same_checks(tmp_path, lang):
     """The committed study of seeds/ (its stage files only) has every kind of figure: the
     classifier's evaluation and both topic models too."""
@@ -238,15 +270,17 @@ def test_chinese_figures_translate_unknown_and_keep_the_english_order(tmp_path):
 
 def test_the_readme_states_the_figures_sizes_and_layouts_as_drawn():
     from research.report.groups import group_sizes, make_groups
-    from research.report.style import MAX_COLOURED_GROUPS
+    from research.report.style import MAX_COLOURED_GROUPS, MAX_ROW_GROUPS
 
     readme = re.sub(r"\s+", " ", (paths.ROOT / "README.md").read_text(encoding="utf-8"))
     found = re.search(r"two columns \(`NAME.pdf`, ([\d.]+) in wide\) and one column \(`NAME_1col.pdf`, ([\d.]+) in\)"
-                      r".*?no text is smaller than (\d+) pt.*?Up to (\d+) groups.*?beyond (\d+),.*?holds (\d+) groups",
+                      r".*?no text is smaller than (\d+) pt.*?Up to (\d+) groups.*?beyond (\d+),.*?holds (\d+) groups"
+                      r".*?Past (\d+) groups.*?the (\d+) groups whose residuals",
                       readme)
     assert found, "README's 'Figures for papers' paragraph changed: update this test"
     assert [float(found.group(1)), float(found.group(2)), int(found.group(3))] == [TWO_COLUMNS, ONE_COLUMN, MIN_FONT]
-    assert int(found.group(4)) == int(found.group(5)) == MAX_COLOURED_GROUPS and int(found.group(6)) == 30
+    assert int(found.group(4)) == int(found.group(5)) == MAX_COLOURED_GROUPS
+    assert int(found.group(6)) == int(found.group(7)) == int(found.group(8)) == MAX_ROW_GROUPS
     reports = paths.ROOT / "reports"
     labels = pd.read_csv(reports / "labels.csv", dtype={"doc_id": str})
     metadata = pd.read_csv(reports / "metadata.csv", dtype=str, keep_default_na=False)

@@ -32,6 +32,30 @@ def test_two_items_in_two_processes_and_fewer_items_than_the_window():
     assert list(map_ordered(_square_where, [], jobs=2)) == []
 
 
+def _slow_where(x):
+    import time
+
+    time.sleep(0.5)
+    return x, os.getpid()
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_a_few_long_items_are_shared_with_this_process(n):
+    """Fewer items than two per process (the study's two topic models, its two languages of
+    figures): the worker is not handed them all while this process idles."""
+    out = list(map_ordered(_slow_where, range(n), jobs=2))
+    assert [v for v, _ in out] == list(range(n))
+    assert os.getpid() in {pid for _, pid in out} and len({pid for _, pid in out}) == 2
+
+
+def _inner_map(x):
+    return [v for v, _ in map_ordered(_square_where, range(x), jobs=2)]
+
+
+def test_a_map_inside_a_worker_runs_in_that_worker():
+    assert list(map_ordered(_inner_map, [3, 4, 5], jobs=2)) == [[0, 1, 4], [0, 1, 4, 9], [0, 1, 4, 9, 16]]
+
+
 def test_an_error_in_any_process_is_raised():
     with pytest.raises(KeyError):
         list(map_ordered(_fails_on_five, range(40), jobs=2))

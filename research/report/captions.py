@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from research import codebook
 from research.report import GROUPINGS
+from research.report.style import MAX_ROW_GROUPS
 from research.stats import LEVEL, METHOD, N_DRAWS, SEED
 
 FRAMEWORK = {"en": 'the "1+4+2" framework', "zh": "“1+4+2”框架"}
@@ -54,6 +55,20 @@ def _interval(facts: dict, lang: str, runs: bool = False) -> str:
             f"{one}{extra}, {N_DRAWS:,} draws, seed {SEED}).")
 
 
+def _distribution(facts: dict, lang: str) -> str:
+    """How a figure of shares shows more groups than fit a page in rows."""
+    one, many, zh = GROUPINGS.get(facts["by"], (facts["by"],) * 3)
+    level, source = round(100 * LEVEL), facts["source"]
+    if lang == "zh":
+        return (f"{zh}超过{MAX_ROW_GROUPS}个，每{zh}一行将超出一页，故每行中每个点为一个{zh}的估计值，箱体为各{zh}的"
+                f"四分位距，红线为中位数，须线至最小和最大值；各{zh}的{level}%{METHOD['zh']}区间（{N_DRAWS:,}次，"
+                f"随机种子{SEED}）见 {source}。")
+    return (f"With more than {MAX_ROW_GROUPS} {many} a row per {one} would not fit a page: in each row a dot is "
+            f"one {one}'s estimate, the box spans the middle half of the {many}, the red line is their median and "
+            f"the whiskers reach the extremes; every {one}'s {level}% {METHOD['en']} interval ({N_DRAWS:,} draws, "
+            f"seed {SEED}) is in {source}.")
+
+
 def _areas(facts: dict, lang: str, topics: bool = False) -> str:
     """Every area is drawn; which have nothing (no unit, or no topic mapped to them)."""
     names = codebook.names(lang, short=True)
@@ -73,8 +88,9 @@ def _shares(what: dict, topics: bool = False):
         head = what[lang].format(**{**facts, "by": one, "by_zh": zh, "framework": FRAMEWORK[lang]})
         sample = "" if "evaluated" in what[lang] else _sample(facts, lang)
         end = "。" if lang == "zh" else "."
-        return " ".join([head + sample + end, _interval(facts, lang), _order(facts, lang),
-                         _areas(facts, lang, topics)]).replace("。 ", "。")
+        how = ([_interval(facts, lang), _order(facts, lang)] if facts["groups"] <= MAX_ROW_GROUPS
+               else [_distribution(facts, lang)])
+        return " ".join([head + sample + end, *how, _areas(facts, lang, topics)]).replace("。 ", "。")
     return caption
 
 
@@ -105,13 +121,24 @@ def _residuals(facts: dict, lang: str) -> str:
         head = (f"{zh}与领域独立性卡方检验的调整标准化残差{_sample(facts, lang)}；"
                 "正值（红）表示该组该领域段落多于独立时的期望，负值（蓝）表示少于期望，|r| > 2 以 * 标出。")
         tail = f"无段落的领域（{'、'.join(empty)}）不参与检验，记为0。" if empty else "所有八个领域均列出。"
-        return head + _order(facts, lang) + tail
+        return head + _order(facts, lang) + _most_distinctive(facts, lang) + tail
     head = (f"Adjusted standardized residuals of the chi-square test of {one} and area{_sample(facts, lang)}: "
             "positive (red) where a group has more units in the area than independence predicts, negative (blue) "
             "fewer; |r| > 2 marked *.")
     tail = (f" Areas with no unit ({', '.join(empty)}) take no part in the test and show 0." if empty
             else " All eight areas are shown.")
-    return f"{head} {_order(facts, lang)}{tail}"
+    return f"{head} {_order(facts, lang)}{_most_distinctive(facts, lang)}{tail}"
+
+
+def _most_distinctive(facts: dict, lang: str) -> str:
+    """Which groups the residual heatmap shows, when not all fit a page."""
+    if facts["groups"] <= MAX_ROW_GROUPS:
+        return ""
+    one, many, zh = GROUPINGS.get(facts["by"], (facts["by"],) * 3)
+    if lang == "zh":
+        return f"仅列出{facts['groups']}个{zh}中残差平方和最大（领域构成最特殊）的{MAX_ROW_GROUPS}个；全部见 tables/residuals.csv。"
+    return (f" Shown are the {MAX_ROW_GROUPS} of the {facts['groups']} {many} whose residuals have the largest sum of "
+            "squares (the most distinctive mix of areas); every one is in tables/residuals.csv.")
 
 
 def _prevalence(facts: dict, lang: str) -> str:
@@ -119,10 +146,13 @@ def _prevalence(facts: dict, lang: str) -> str:
     if lang == "zh":
         head = (f"各{zh}的平均主题比例（非种子LDA，主题数{facts['k']}，{facts['topic_units']}个段落，"
                 f"{facts['chains']}条链的共识）；主题名括号内为其映射领域。")
-        return head + _interval(facts, lang, runs=True) + _order(facts, lang)
+        return head + (_interval(facts, lang, runs=True) + _order(facts, lang) if facts["groups"] <= MAX_ROW_GROUPS
+                       else _distribution(facts, lang))
     head = (f"Mean topic proportion per {one} (unseeded LDA, K = {facts['k']}, {facts['topic_units']} units, "
             f"consensus of {facts['chains']} chains); a topic is named by the area it is mapped to.")
-    return " ".join([head, _interval(facts, lang, runs=True), _order(facts, lang)])
+    how = ([_interval(facts, lang, runs=True), _order(facts, lang)] if facts["groups"] <= MAX_ROW_GROUPS
+           else [_distribution(facts, lang)])
+    return " ".join([head, *how])
 
 
 def _fixed(en: str, zh: str):

@@ -5,11 +5,17 @@ matplotlib figure ``width`` inches wide (:data:`~research.report.style.ONE_COLUM
 Groups are drawn in the order of a :class:`~research.report.groups.Groups` and labelled with
 their size.  Up to :data:`~research.report.style.MAX_COLOURED_GROUPS` groups sit side by side
 within each area, told apart by colour and marker; beyond that every area gets a small panel
-with one row per group (a dot plot, no colour needed), which holds 30 groups.  Every area (or
-topic) is drawn, an empty one at 0.  The figures of the classifier and the topic models are in
+with one row per group (a dot plot, no colour needed), which holds
+:data:`~research.report.style.MAX_ROW_GROUPS` groups; beyond that a row per group would not fit a
+page, so each area shows the distribution of the groups' shares (a dot per group over a box of
+their quartiles; every group's interval is in the table the figure is drawn from) and the
+residual heatmap the ``MAX_ROW_GROUPS`` most distinctive groups.  Every area (or topic) is drawn,
+an empty one at 0.  The figures of the classifier and the topic models are in
 :mod:`research.report.model_figures`."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -19,8 +25,8 @@ from research import codebook
 from research.report.groups import COMPACT_HEADER, Groups, plain_groups
 from research.report.model_figures import (TEXT, column_labels, confusion_figure, k_selection_figure,  # noqa: F401
                                            reliability_figure, text_width, topic_words_figure, wrap)
-from research.report.style import (GROUP_MARKERS, MAX_COLOURED_GROUPS, MIN_FONT, TWO_COLUMNS, group_colors,
-                                   label_names)
+from research.report.style import (GROUP_MARKERS, MAX_COLOURED_GROUPS, MAX_ROW_GROUPS, MIN_FONT, TWO_COLUMNS,
+                                   group_colors, label_names)
 
 #: Height of one row (a group in a panel), inches.
 ROW = 0.11
@@ -43,7 +49,9 @@ def interval_figure(table: pd.DataFrame, items: list, item_names: dict, axis_lab
     top = max(5.0, 100 * float(frame.ci_high.max()) * 1.04)
     if len(groups) <= MAX_COLOURED_GROUPS:
         return _side_by_side(frame, items, item_names, axis_label, groups, width, top)
-    return _dot_panels(frame, items, item_names, axis_label, groups, width, top, lang)
+    if len(groups) <= MAX_ROW_GROUPS:
+        return _dot_panels(frame, items, item_names, axis_label, groups, width, top, lang)
+    return _distribution(frame, items, item_names, axis_label, width)
 
 
 def _bar(ax, x, y, low, high, **style):
@@ -126,6 +134,29 @@ def _dot_panels(frame, items, item_names, axis_label, groups: Groups, width, top
     return fig
 
 
+def _distribution(frame, items, item_names, axis_label, width) -> plt.Figure:
+    """One row per item: every group's share as a dot (spread over the row at fixed offsets, so
+    reruns draw the same) over a box of the groups' quartiles, the whiskers to the extremes."""
+    by, item = frame.columns[0], frame.columns[1]
+    values = [100 * frame.loc[frame[item] == code, "share"].to_numpy() for code in items]
+    fig, ax = plt.subplots(figsize=(width, 0.5 + 0.34 * len(items)))
+    spread = np.random.default_rng(0).uniform(-0.25, 0.25, size=max(map(len, values)))
+    for row, shares in enumerate(values):
+        ax.scatter(shares, row + spread[:len(shares)], s=3, color="black", alpha=0.35, lw=0, zorder=3)
+    ax.boxplot(values, positions=range(len(items)), orientation="horizontal", widths=0.7, whis=(0, 100), showfliers=False,
+               medianprops={"color": "#D55E00", "lw": 1.2}, boxprops={"lw": 0.6}, whiskerprops={"lw": 0.6},
+               capprops={"lw": 0.6})
+    room = (width - 0.6) * 0.4
+    ax.set_yticks(range(len(items)), [wrap(item_names[c], room) for c in items])
+    ax.set_ylim(len(items) - 0.5, -0.5)
+    ax.set_xlim(left=-1)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel(axis_label)
+    ax.grid(axis="x", color="0.85", lw=0.4)
+    ax.set_axisbelow(True)
+    return fig
+
+
 def emphasis_figure(shares: pd.DataFrame, lang: str = "en", groups: Groups | None = None,
                     width: float = TWO_COLUMNS, axis_label: str | None = None) -> plt.Figure:
     """Each area's share per group (the first column of ``shares``: group, city, ...) with its
@@ -152,14 +183,27 @@ def topic_prevalence_figure(prevalence: pd.DataFrame, lang: str = "en", groups: 
                            {k: name(k) for k in topics}, t["prevalence"], groups, width, lang)
 
 
+def most_distinctive(residuals: pd.DataFrame, n: int) -> list[str]:
+    """The ``n`` groups (rows of ``residuals``) with the largest sum of squared residuals, ties by
+    name."""
+    score = (residuals.astype(float) ** 2).sum(axis=1).rename("score").rename_axis("group").reset_index()
+    return list(score.sort_values(["score", "group"], ascending=[False, True], kind="stable").group[:n])
+
+
 def residual_heatmap(residuals: pd.DataFrame, lang: str = "en", groups: Groups | None = None,
                      width: float = TWO_COLUMNS) -> plt.Figure:
     """Group-by-area adjusted standardized residuals of the chi-square test, every area of the
-    codebook (an area without units is 0: the test leaves it out); |r| > 2 marked ``*``."""
+    codebook (an area without units is 0: the test leaves it out); |r| > 2 marked ``*``.  Past
+    :data:`MAX_ROW_GROUPS` groups, those groups whose residuals have the largest sum of squares
+    (:func:`most_distinctive`), in the groups' order."""
     t, names = TEXT[lang], label_names(lang)
     codes = codebook.codes()
     groups = groups or plain_groups(residuals.index, lang)
     frame = residuals.rename(index=str).reindex(index=groups.order, columns=codes).fillna(0.0)
+    if len(groups) > MAX_ROW_GROUPS:
+        shown = set(most_distinctive(frame, MAX_ROW_GROUPS))
+        groups = dataclasses.replace(groups, order=[g for g in groups.order if g in shown])
+        frame = frame.loc[groups.order]
     values = frame.to_numpy(dtype=float)
     height = 1.25 + 0.17 * len(groups) + (0.25 if width < 5 else 0)
     fig, ax = plt.subplots(figsize=(width, height))

@@ -25,6 +25,9 @@ CITY_COLORS = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
 GROUP_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "h"]
 #: The most groups a figure tells apart by colour and marker; beyond it groups get a row each.
 MAX_COLOURED_GROUPS = len(CITY_COLORS)
+#: The most groups a figure gives a row each (a page's height); beyond it a figure of shares shows
+#: the groups' distribution per area and the residual heatmap the most distinctive groups.
+MAX_ROW_GROUPS = 30
 #: Print widths in inches: one journal column and two.
 ONE_COLUMN, TWO_COLUMNS = 3.5, 7.1
 #: The smallest font size at print size (points): every text of a figure is at least this.

@@ -80,6 +80,7 @@ class StudyFigures:
     def facts_for(self, name: str) -> dict:
         facts = {**self.facts, **self._topics}
         facts["evaluated"] = self.summary.get("evaluation", {}).get("units", self.facts["units"])
+        facts["source"] = SOURCES[name]
         if name == "reliability":
             facts["ece"] = float(_read(self.study / SOURCES[name]).ece.iloc[0])
         if name in SHARE_AXES or name == "residuals":

@@ -5,17 +5,20 @@ The topic package's entry point, :func:`research.topics.model.fit_topic_model`, 
 by reading gold files.  A collection too small for topics is skipped with a recorded reason.
 The published models are fitted on every unit; above ``SAMPLE_UNITS`` units, K, stability and the
 reference engines are measured on a fixed-seed sample of that many units (``status.json`` says so).
+With ``jobs`` above 1 the two models are fitted side by side, the unseeded one in a forked worker.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
 
+from research.parallel import map_ordered
 from research.study.emphasis import with_groups
-
 from research.topics.model import fit_topic_model, sample_note
 
 MIN_UNITS = 60  #: fewer units than this: topics are not fitted (reason recorded)
@@ -27,6 +30,22 @@ def read_units(units_csv: Path) -> pd.DataFrame:
     """The units of ``units_csv`` (the columns a topic model reads)."""
     return pd.read_csv(units_csv, dtype={"doc_id": str, "unit_id": str, "text": str}, keep_default_na=False,
                        usecols=COLUMNS)
+
+
+def _fit_one(fitted: pd.DataFrame, unit_labels: pd.Series, k, jobs: int, sample_units: int, model: tuple) -> dict:
+    """Fit and write one model (``model``: name, seeded, folder); its summary's headline, or
+    the reason it was skipped."""
+    from research.errors import ResearchError
+
+    _, seeded, folder = model
+    try:
+        summary = fit_topic_model(fitted, folder, seeded, unit_labels, k="auto" if seeded else k, jobs=jobs,
+                                  sample=sample_units)
+    except (ValueError, ZeroDivisionError, IndexError) as err:
+        return {"skipped": f"topic model failed on this collection: {type(err).__name__}: {err}"}
+    except ResearchError as err:  # from the topic code: record, don't stop the study
+        return {"skipped": str(err)}
+    return {k_: v for k_, v in summary.items() if k_ in ("k", "reason", "vocabulary", "units")}
 
 
 def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, by: str, out: Path,
@@ -46,23 +65,19 @@ def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, 
     status: dict = {"units": n_units}
     if len(fitted) > sample_units:
         status["sample"] = sample_note(len(fitted), sample_units)
-    for name, seeded, folder in (("unseeded", False, out), ("seeded", True, out / "seeded")):
-        if skip or len(fitted) < MIN_UNITS:
-            status[name] = {"skipped": skip or f"{len(fitted)} units; topic models need at least {MIN_UNITS}"}
-            continue
-        try:
-            summary = fit_topic_model(fitted, folder, seeded, unit_labels, k="auto" if seeded else k, jobs=jobs,
-                                      sample=sample_units)
-        except (ValueError, ZeroDivisionError, IndexError) as err:
-            status[name] = {"skipped": f"topic model failed on this collection: {type(err).__name__}: {err}"}
-            continue
-        except Exception as err:  # a ResearchError from the topic code: record, don't stop the study
-            from research.errors import ResearchError
-
-            if not isinstance(err, ResearchError):
-                raise
-            status[name] = {"skipped": str(err)}
-            continue
-        status[name] = {k_: v for k_, v in summary.items() if k_ in ("k", "reason", "vocabulary", "units")}
+    if skip or len(fitted) < MIN_UNITS:
+        reason = skip or f"{len(fitted)} units; topic models need at least {MIN_UNITS}"
+        status.update(unseeded={"skipped": reason}, seeded={"skipped": reason})
+    else:  # the two models side by side in ``jobs`` processes (each samples its chains in threads)
+        # the unseeded model's files are staged in a folder of their own and moved into ``out``
+        # once both are written: writing ``out`` itself would replace the folder the other writes in
+        fit = functools.partial(_fit_one, fitted, unit_labels, k, jobs, sample_units)
+        models = (("unseeded", False, out / ".unseeded"), ("seeded", True, out / "seeded"))
+        for (name, _, _), result in zip(models, map_ordered(fit, models, jobs=min(jobs, 2), desc="topic models")):
+            status[name] = result
+        if (out / ".unseeded").exists():
+            for entry in (out / ".unseeded").iterdir():
+                os.replace(entry, out / entry.name)
+            (out / ".unseeded").rmdir()
     (out / "status.json").write_text(json.dumps(status, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return status
