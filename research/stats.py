@@ -55,11 +55,11 @@ def draw_counts(idx: np.ndarray, n: int) -> np.ndarray:
 
 def group_members(groups) -> tuple[list, list[np.ndarray]]:
     """The groups of ``groups`` (one per unit) sorted as strings, and each one's unit indices in
-    ascending order."""
-    keys = sorted(pd.unique(groups), key=str)
-    index = pd.Index(keys).get_indexer(groups)
-    order = np.argsort(index, kind="stable")
-    return keys, np.split(order, np.cumsum(np.bincount(index, minlength=len(keys)))[:-1])
+    ascending order (missing values, None or NaN, are one group)."""
+    codes, uniques = pd.factorize(np.asarray(groups, dtype=object), use_na_sentinel=False)
+    rank = sorted(range(len(uniques)), key=lambda i: str(uniques[i]))
+    where = np.split(np.argsort(codes, kind="stable"), np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1])
+    return [uniques[i] for i in rank], [where[i] for i in rank]
 
 
 # --- means per group -------------------------------------------------------------------------

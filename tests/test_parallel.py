@@ -49,11 +49,14 @@ def test_a_few_long_items_are_shared_with_this_process(n):
 
 
 def _inner_map(x):
-    return [v for v, _ in map_ordered(_square_where, range(x), jobs=2)]
+    return os.getpid(), list(map_ordered(_square_where, range(x), jobs=2))
 
 
 def test_a_map_inside_a_worker_runs_in_that_worker():
-    assert list(map_ordered(_inner_map, [3, 4, 5], jobs=2)) == [[0, 1, 4], [0, 1, 4, 9], [0, 1, 4, 9, 16]]
+    out = list(map_ordered(_inner_map, [3, 4, 5], jobs=2))
+    assert [[v for v, _ in inner] for _, inner in out] == [[0, 1, 4], [0, 1, 4, 9], [0, 1, 4, 9, 16]]
+    in_worker = [(pid, {p for _, p in inner}) for pid, inner in out if pid != os.getpid()]
+    assert in_worker and all(inner == {pid} for pid, inner in in_worker)  # a pool's worker forks no workers
 
 
 def test_an_error_in_any_process_is_raised():

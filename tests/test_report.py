@@ -108,6 +108,39 @@ def test_group_means_match_the_point_estimate_for_any_groups_and_weights():
     assert (spread.ci_high - spread.ci_low).mean() > 0
 
 
+def test_bootstrap_draws_are_the_plain_definitions_draws():
+    """Means of drawn units computed from how often each unit is drawn equal the means of the
+    drawn values themselves, draw for draw (the same generator calls as ``rng.choice``)."""
+    rng = np.random.default_rng(1)
+    n, k, draws = 600, 4, 200
+    values, reference = rng.dirichlet(np.ones(k), n), np.eye(k)[rng.choice(k, n)]
+    groups, weights = rng.choice(["b", "a", "c"], size=n), rng.integers(1, 9, n).astype(float)
+    frame = stats.group_means(values, groups, weights=weights, n_draws=draws, seed=7)
+    plain, gen = [], stats.generator(7)
+    for group in sorted(set(groups)):
+        m = np.flatnonzero(groups == group)
+        idx = gen.integers(0, len(m), size=(draws, len(m)))
+        w = weights[m][idx]
+        drawn = np.einsum("bn,bnk->bk", w, values[m][idx]) / w.sum(axis=1, keepdims=True)
+        plain += list(zip(*stats.interval(drawn)))
+    assert np.allclose(frame[["ci_low", "ci_high"]].to_numpy(), plain, rtol=0, atol=1e-12)
+    r = stats.share_correlation(values, reference, groups, n_draws=draws, seed=7)
+    gen = stats.generator(7)
+    d = [gen.choice(np.flatnonzero(groups == g), size=(draws, (groups == g).sum())) for g in sorted(set(groups))]
+    a = np.concatenate([values[x].mean(axis=1) for x in d], axis=1)
+    b = np.concatenate([reference[x].mean(axis=1) for x in d], axis=1)
+    a, b = a - a.mean(axis=1, keepdims=True), b - b.mean(axis=1, keepdims=True)
+    low, high = stats.interval((a * b).sum(axis=1) / np.sqrt((a * a).sum(axis=1) * (b * b).sum(axis=1)))
+    assert (r["r_low"], r["r_high"]) == pytest.approx((low, high), abs=1e-12)
+
+
+def test_group_members_keep_every_unit_once():
+    keys, members = stats.group_members(np.array(["b", None, "a", np.nan, "b"], dtype=object))
+    assert [str(k) for k in keys] == ["a", "b", "nan"]  # missing values, None or NaN, are one group
+    assert [m.tolist() for m in members] == [[2], [0, 4], [1, 3]]
+    assert stats.group_members(np.array([], dtype=object)) == ([], [])
+
+
 def test_no_city_is_written_into_the_report_or_study_code():
     manifest = pd.read_csv(paths.MANIFEST, dtype=str, keep_default_na=False)
     names = {n for n in [*manifest.city_pinyin, *manifest.city_zh, *manifest.doc_id] if n}

@@ -15,7 +15,7 @@ from research.baselines import keyword_rule
 from research.errors import ResearchError
 from research.topics.coverage import write_coverage
 from research.topics.guided import seeded_labels
-from research.topics.mapping import loco_mapping
+from research.topics.mapping import loco_mapping, topic_area_mapping
 from research.topics.model import TopicModel, fit_topic_model
 from research.topics.units import prepare_units, unit_texts
 
@@ -129,6 +129,9 @@ def test_free_topic_mapping_is_leave_one_city_out(seeded, gold):
     assert (mapping.fitted_on_units == len(cities) - mapping.held_out_city.map(sizes)).all()
     loco = pd.read_csv(out / "topic_areas_loco.csv")
     assert set(loco.held_out_city) == set(cities)
+    for city in sorted(set(cities)):  # each city's mapping is the mapping fitted on the other cities
+        others = topic_area_mapping(theta[cities != city], labels[cities != city], codebook.codes())
+        assert list(mapping[mapping.held_out_city == city].area) == list(others.area), city
 
 
 def test_transform_folds_in_units_the_model_never_saw(units, gold):

@@ -136,9 +136,11 @@ def _most_distinctive(facts: dict, lang: str) -> str:
         return ""
     one, many, zh = GROUPINGS.get(facts["by"], (facts["by"],) * 3)
     if lang == "zh":
-        return f"仅列出{facts['groups']}个{zh}中残差平方和最大（领域构成最特殊）的{MAX_ROW_GROUPS}个；全部见 tables/residuals.csv。"
-    return (f" Shown are the {MAX_ROW_GROUPS} of the {facts['groups']} {many} whose residuals have the largest sum of "
-            "squares (the most distinctive mix of areas); every one is in tables/residuals.csv.")
+        return (f"仅列出{facts['groups']}个{zh}中调整残差平方和最大的{MAX_ROW_GROUPS}个（偏离独立性的证据最强；"
+                f"段落多的{zh}测得更准，因而更易入选）；全部见 tables/residuals.csv。")
+    return (f" Shown are the {MAX_ROW_GROUPS} of the {facts['groups']} {many} whose adjusted residuals have the largest "
+            f"sum of squares (the strongest evidence against independence, which favours {many} with many units, "
+            "measured more precisely); every one is in tables/residuals.csv.")
 
 
 def _prevalence(facts: dict, lang: str) -> str:

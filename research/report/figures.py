@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
@@ -28,6 +29,9 @@ from research.report.model_figures import (TEXT, column_labels, confusion_figure
 from research.report.style import (GROUP_MARKERS, MAX_COLOURED_GROUPS, MAX_ROW_GROUPS, MIN_FONT, TWO_COLUMNS,
                                    group_colors, label_names)
 
+#: A horizontal box plot: ``orientation`` from matplotlib 3.10, ``vert`` before (deprecated since).
+_HORIZONTAL = ({"orientation": "horizontal"} if tuple(map(int, matplotlib.__version__.split(".")[:2])) >= (3, 10)
+               else {"vert": False})
 #: Height of one row (a group in a panel), inches.
 ROW = 0.11
 
@@ -143,7 +147,7 @@ def _distribution(frame, items, item_names, axis_label, width) -> plt.Figure:
     spread = np.random.default_rng(0).uniform(-0.25, 0.25, size=max(map(len, values)))
     for row, shares in enumerate(values):
         ax.scatter(shares, row + spread[:len(shares)], s=3, color="black", alpha=0.35, lw=0, zorder=3)
-    ax.boxplot(values, positions=range(len(items)), orientation="horizontal", widths=0.7, whis=(0, 100), showfliers=False,
+    ax.boxplot(values, positions=range(len(items)), **_HORIZONTAL, widths=0.7, whis=(0, 100), showfliers=False,
                medianprops={"color": "#D55E00", "lw": 1.2}, boxprops={"lw": 0.6}, whiskerprops={"lw": 0.6},
                capprops={"lw": 0.6})
     room = (width - 0.6) * 0.4

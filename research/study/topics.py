@@ -5,7 +5,7 @@ The topic package's entry point, :func:`research.topics.model.fit_topic_model`, 
 by reading gold files.  A collection too small for topics is skipped with a recorded reason.
 The published models are fitted on every unit; above ``SAMPLE_UNITS`` units, K, stability and the
 reference engines are measured on a fixed-seed sample of that many units (``status.json`` says so).
-With ``jobs`` above 1 the two models are fitted side by side, the unseeded one in a forked worker.
+With ``jobs`` 2 the two models are fitted side by side, the unseeded one in a forked worker.
 """
 
 from __future__ import annotations
@@ -68,12 +68,16 @@ def topics_stage(units_csv: Path, labels: pd.DataFrame, metadata: pd.DataFrame, 
     if skip or len(fitted) < MIN_UNITS:
         reason = skip or f"{len(fitted)} units; topic models need at least {MIN_UNITS}"
         status.update(unseeded={"skipped": reason}, seeded={"skipped": reason})
-    else:  # the two models side by side in ``jobs`` processes (each samples its chains in threads)
-        # the unseeded model's files are staged in a folder of their own and moved into ``out``
-        # once both are written: writing ``out`` itself would replace the folder the other writes in
+    else:
+        # with two processes the models are fitted side by side, one in each (each samples its
+        # chains in threads; the worker's own maps run in the worker); with more, one after the
+        # other, each with all of them.  The unseeded model's files are staged in a folder of their
+        # own and moved into ``out`` once both are written: writing ``out`` itself would replace
+        # the folder the other model writes in
         fit = functools.partial(_fit_one, fitted, unit_labels, k, jobs, sample_units)
         models = (("unseeded", False, out / ".unseeded"), ("seeded", True, out / "seeded"))
-        for (name, _, _), result in zip(models, map_ordered(fit, models, jobs=min(jobs, 2), desc="topic models")):
+        for (name, _, _), result in zip(models, map_ordered(fit, models, jobs=2 if jobs == 2 else 1,
+                                                            desc="topic models")):
             status[name] = result
         if (out / ".unseeded").exists():
             for entry in (out / ".unseeded").iterdir():

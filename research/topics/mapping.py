@@ -48,9 +48,12 @@ def loco_mapping(theta: np.ndarray, gold, cities, topics=None) -> tuple[pd.DataF
     every unit (units x labels) from the mapped topics."""
     codes = codebook.codes()
     topics = list(range(theta.shape[1])) if topics is None else list(topics)
-    names, city = np.unique(np.asarray(cities).astype(str), return_inverse=True)
+    values = np.asarray(cities)
+    names = sorted(set(values))
+    position = {name: i for i, name in enumerate(names)}
+    city = np.array([position[c] for c in values], dtype=int)
     chosen = np.asarray(theta, dtype=float)[:, topics]
-    label = np.array([codes.index(g) if g in codes else -1 for g in np.asarray(gold)])
+    label = np.array([codes.index(g) if g in codes else -1 for g in np.asarray(gold)], dtype=int)
     # each city's label x topic sums, subtracted from the whole: the other cities' sums
     cell, known, size = city * len(codes) + label, label >= 0, len(names) * len(codes)
     by_city = np.stack([np.bincount(cell[known], chosen[known, j], size) for j in range(len(topics))], axis=1)
