@@ -125,6 +125,7 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
     source = iter(progress(items, total=total, desc=desc))
     try:
         with mp.get_context(method).Pool(jobs - 1) as pool:
+            workers = list(pool._pool)  # the pool's processes, to notice one the system ends (no callback comes)
             while True:
                 with lock:
                     while len(pending) < window and (item := next(source, _END)) is not _END:
@@ -140,7 +141,8 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
                 head = pending[0]
                 while not head.done.is_set() and (slot := take()):  # the head itself when no one took it
                     _finish(slot, lambda: None, func(slot.item))
-                head.done.wait()
+                while not head.done.wait(0.5):
+                    _check_alive(workers)
                 with lock:
                     pending.popleft()
                 if head.failed:
@@ -152,6 +154,16 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
 
 
 _END = object()
+
+
+def _check_alive(workers: list) -> None:
+    """Raise if a worker process has ended: what it held would never come back."""
+    ended = next((w for w in workers if w.exitcode is not None), None)
+    if ended is not None:
+        from research.errors import ResearchError
+
+        raise ResearchError(f"a worker process ended unexpectedly (exit code {ended.exitcode}; out of memory?); "
+                            "run again with --jobs 1 or on a machine with more memory")
 
 
 def _release_memory() -> None:

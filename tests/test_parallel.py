@@ -59,6 +59,22 @@ def test_a_map_inside_a_worker_runs_in_that_worker():
     assert in_worker and all(inner == {pid} for pid, inner in in_worker)  # a pool's worker forks no workers
 
 
+PARENT = os.getpid()
+
+
+def _dies_in_a_worker(x):
+    if os.getpid() != PARENT:
+        os._exit(9)  # as the system's out-of-memory killer would end it: no result, no error
+    return x
+
+
+def test_a_worker_the_system_ends_is_an_error_not_a_hang():
+    from research.errors import ResearchError
+
+    with pytest.raises(ResearchError, match="worker process ended unexpectedly"):
+        list(map_ordered(_dies_in_a_worker, range(20), jobs=2))
+
+
 def test_an_error_in_any_process_is_raised():
     with pytest.raises(KeyError):
         list(map_ordered(_fails_on_five, range(40), jobs=2))
