@@ -41,6 +41,15 @@ def codes() -> list[str]:
     return [label.code for label in labels()]
 
 
+def onehot(values, order: list[str] | None = None):
+    """Labels as indicator rows (units x codes, float), the codes in the codebook's order unless
+    ``order`` gives them; a value that is no code is a row of zeros."""
+    import numpy as np
+
+    order = codes() if order is None else order
+    return (np.asarray(values, dtype=object)[:, None] == np.array(order, dtype=object)[None]).astype(float)
+
+
 def label(code: str) -> Label:
     for item in labels():
         if item.code == code:

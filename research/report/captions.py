@@ -69,6 +69,14 @@ def _distribution(facts: dict, lang: str) -> str:
             f"seed {SEED}) is in {source}.")
 
 
+def _how(facts: dict, lang: str, runs: bool = False) -> list[str]:
+    """The sentences on what a figure of shares draws: a row per group with its interval and their
+    order, or past :data:`MAX_ROW_GROUPS` groups their distribution."""
+    if facts["groups"] <= MAX_ROW_GROUPS:
+        return [_interval(facts, lang, runs), _order(facts, lang)]
+    return [_distribution(facts, lang)]
+
+
 def _areas(facts: dict, lang: str, topics: bool = False) -> str:
     """Every area is drawn; which have nothing (no unit, or no topic mapped to them)."""
     names = codebook.names(lang, short=True)
@@ -88,9 +96,7 @@ def _shares(what: dict, topics: bool = False):
         head = what[lang].format(**{**facts, "by": one, "by_zh": zh, "framework": FRAMEWORK[lang]})
         sample = "" if "evaluated" in what[lang] else _sample(facts, lang)
         end = "。" if lang == "zh" else "."
-        how = ([_interval(facts, lang), _order(facts, lang)] if facts["groups"] <= MAX_ROW_GROUPS
-               else [_distribution(facts, lang)])
-        return " ".join([head + sample + end, *how, _areas(facts, lang, topics)]).replace("。 ", "。")
+        return " ".join([head + sample + end, *_how(facts, lang), _areas(facts, lang, topics)]).replace("。 ", "。")
     return caption
 
 
@@ -148,13 +154,10 @@ def _prevalence(facts: dict, lang: str) -> str:
     if lang == "zh":
         head = (f"各{zh}的平均主题比例（非种子LDA，主题数{facts['k']}，{facts['topic_units']}个段落，"
                 f"{facts['chains']}条链的共识）；主题名括号内为其映射领域。")
-        return head + (_interval(facts, lang, runs=True) + _order(facts, lang) if facts["groups"] <= MAX_ROW_GROUPS
-                       else _distribution(facts, lang))
+        return head + "".join(_how(facts, lang, runs=True))
     head = (f"Mean topic proportion per {one} (unseeded LDA, K = {facts['k']}, {facts['topic_units']} units, "
             f"consensus of {facts['chains']} chains); a topic is named by the area it is mapped to.")
-    how = ([_interval(facts, lang, runs=True), _order(facts, lang)] if facts["groups"] <= MAX_ROW_GROUPS
-           else [_distribution(facts, lang)])
-    return " ".join([head, *how])
+    return " ".join([head, *_how(facts, lang, runs=True)])
 
 
 def _fixed(en: str, zh: str):

@@ -141,7 +141,7 @@ def _dot_panels(frame, items, item_names, axis_label, groups: Groups, width, top
 def _distribution(frame, items, item_names, axis_label, width) -> plt.Figure:
     """One row per item: every group's share as a dot (spread over the row at fixed offsets, so
     reruns draw the same) over a box of the groups' quartiles, the whiskers to the extremes."""
-    by, item = frame.columns[0], frame.columns[1]
+    item = frame.columns[1]
     values = [100 * frame.loc[frame[item] == code, "share"].to_numpy() for code in items]
     fig, ax = plt.subplots(figsize=(width, 0.5 + 0.34 * len(items)))
     spread = np.random.default_rng(0).uniform(-0.25, 0.25, size=max(map(len, values)))

@@ -30,11 +30,6 @@ def with_groups(labels: pd.DataFrame, metadata: pd.DataFrame, by: str) -> pd.Dat
     return labels.assign(group=labels.doc_id.map(groups).fillna(UNKNOWN).replace("", UNKNOWN))
 
 
-def onehot(labels) -> np.ndarray:
-    """Units x codes indicator matrix of labels (codebook order)."""
-    return (np.asarray(labels, dtype=object)[:, None] == np.array(codebook.codes(), dtype=object)).astype(float)
-
-
 def probabilities(labels: pd.DataFrame) -> np.ndarray:
     """Units x codes probabilities of the ``p_<code>`` columns."""
     return labels[[f"p_{c}" for c in codebook.codes()]].to_numpy(dtype=float)
@@ -52,7 +47,7 @@ def shares(values: np.ndarray, groups, weights=None) -> pd.DataFrame:
 def emphasis_stage(labels: pd.DataFrame, metadata: pd.DataFrame, by: str, tables: Path) -> dict[str, pd.DataFrame]:
     """Write the emphasis tables (module docstring) into ``tables``; return them by name."""
     units = with_groups(labels, metadata, by)
-    labelled = onehot(units.label)
+    labelled = codebook.onehot(units.label)
     tasks = (units.part == "tasks").to_numpy()
     out = {"emphasis": shares(labelled, units.group),
            "emphasis_probability": shares(probabilities(units), units.group),

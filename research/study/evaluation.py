@@ -29,7 +29,7 @@ import pandas as pd
 
 from research import codebook, stats
 from research.atomic import write_csv
-from research.study.emphasis import onehot, probabilities, shares
+from research.study.emphasis import probabilities, shares
 
 
 def classifier_view(units: pd.DataFrame, models: Path) -> pd.DataFrame | str:
@@ -112,7 +112,7 @@ def evaluation_stage(labels: pd.DataFrame, models: Path, topics: Path, tables: P
                                                      columns=confusion["labels"]).rename_axis("gold").reset_index())
     calibration = metrics["with_context"]["calibration"]
     write_csv(tables / "calibration.csv", pd.DataFrame(calibration["bins"]).assign(ece=calibration["ece"]))
-    views = {"gold": onehot(units.label), "classifier": probabilities(classifier)}
+    views = {"gold": codebook.onehot(units.label), "classifier": probabilities(classifier)}
     write_csv(tables / "emphasis_classifier.csv", shares(views["classifier"], units.group))
     weights = topic_view(units, topics)
     if weights is not None:

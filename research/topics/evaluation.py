@@ -18,7 +18,7 @@ from research.baselines import keyword_rule
 from research.topics.diagnostics import top_words
 from research.topics.gensim_lda import SEED, document_topics, fit_lda, seeded_area_weights
 from research.topics.guided import GuidedLDA, seed_words
-from research.topics.mapping import loco_mapping, onehot, topic_area_mapping
+from research.topics.mapping import loco_mapping, topic_area_mapping
 from research.topics.tables import area_prevalence_table, unit_areas_table
 from research.topics.tokens import build_dictionary, tokenize_all
 from research.topics.units import unit_texts
@@ -30,7 +30,7 @@ REFERENCE = "keyword rule"
 
 
 def _share(weights, labels, groups) -> dict:
-    return stats.share_correlation(weights, onehot(labels), groups)
+    return stats.share_correlation(weights, codebook.onehot(labels), groups)
 
 
 def unseeded_evaluation(units: pd.DataFrame, labels: np.ndarray, theta: np.ndarray, phi: np.ndarray,
@@ -57,7 +57,7 @@ def unseeded_evaluation(units: pd.DataFrame, labels: np.ndarray, theta: np.ndarr
         rows.append({"engine": name, "k": k, "mapping": "leave one city out",
                      "agreement_with_gold": float((pred == y).mean()),
                      "share_r": share["r"], "share_r_low": share["r_low"], "share_r_high": share["r_high"],
-                     "share_r_units": _share(onehot(pred), y, g)["r"]})
+                     "share_r_units": _share(codebook.onehot(pred), y, g)["r"]})
     tables = {"topic_areas.csv": described, "topic_areas_loco.csv": loco,
               "unit_areas.csv": unit_areas_table(units, weights),
               "area_prevalence.csv": area_prevalence_table(weights, groups),
@@ -107,11 +107,11 @@ def score_table(labels: np.ndarray, views: dict, groups) -> pd.DataFrame:
                    "diff_low", "diff_high"]]
     table.insert(1, "input", [v[0] for v in views.values()])
     table.insert(2, "terms", [v[1] for v in views.values()])
-    shares = [_share(onehot(v[2]) if v[3] is None else v[3], labels, groups) for v in views.values()]
+    shares = [_share(codebook.onehot(v[2]) if v[3] is None else v[3], labels, groups) for v in views.values()]
     table["share_r"] = [s["r"] for s in shares]
     table["share_r_low"] = [s["r_low"] for s in shares]
     table["share_r_high"] = [s["r_high"] for s in shares]
-    table["share_r_units"] = [_share(onehot(v[2]), labels, groups)["r"] for v in views.values()]
+    table["share_r_units"] = [_share(codebook.onehot(v[2]), labels, groups)["r"] for v in views.values()]
     return table
 
 

@@ -14,12 +14,6 @@ import pandas as pd
 from research import codebook
 
 
-def onehot(labels) -> np.ndarray:
-    """Labels as indicator rows (units x codebook labels)."""
-    codes = codebook.codes()
-    return (np.asarray(labels)[:, None] == np.array(codes)[None]).astype(float)
-
-
 def _mapping(weight: np.ndarray, counts: np.ndarray, n: int, codes: list[str]) -> pd.DataFrame:
     """The mapping from each topic's summed weight in the units of each label (labels x topics)
     and the number of units of each label, of ``n`` units."""
@@ -37,7 +31,7 @@ def _mapping(weight: np.ndarray, counts: np.ndarray, n: int, codes: list[str]) -
 def topic_area_mapping(theta: np.ndarray, labels, codes: list[str]) -> pd.DataFrame:
     """Each topic's weight in units of each gold label, as a share per topic (rows sum to 1);
     the topic's area is the label with the highest lift over its overall share."""
-    indicator = (np.asarray(labels)[:, None] == np.array(codes)[None]).astype(float)
+    indicator = codebook.onehot(labels, codes)
     return _mapping(indicator.T @ theta, indicator.sum(axis=0), len(indicator), codes)
 
 

@@ -11,7 +11,6 @@ import pandas as pd
 
 from research import codebook, stats
 from research.topics.guided import GuidedLDA
-from research.topics.mapping import onehot
 from research.topics.tomotopy_lda import Chain
 
 VARIANTS = {  # name -> GuidedLDA keyword arguments (national_terms, path+text)
@@ -35,7 +34,7 @@ def guided_sensitivity(docs, labels, groups, jobs: int = 1) -> pd.DataFrame:
     for name, params in VARIANTS.items():
         model = GuidedLDA("national_terms", **params).fit(docs, jobs=jobs)
         score = stats.classification_scores(labels, {name: model.predict()}, codebook.codes()).iloc[0]
-        share = stats.share_correlation(model.area_weights(), onehot(labels), groups)
+        share = stats.share_correlation(model.area_weights(), codebook.onehot(labels), groups)
         rows.append({"variant": name, "seed_words": sum(len(v) for v in model.seed_words_.values()),
                      "macro_f1": score.macro_f1, "f1_low": score.macro_f1_low, "f1_high": score.macro_f1_high,
                      "accuracy": score.accuracy, "share_r": share["r"], "share_r_low": share["r_low"],

@@ -124,14 +124,14 @@ def evaluate_stage(study: str | Path, sample_csv: str | Path, labels_csv: str | 
 def _with_sample(table: pd.DataFrame, rest: pd.DataFrame, drawn: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """Shares of the whole group: the rest's (estimated) shares and the sample's human labels,
     in proportion to their units; the uncorrected shares are the classifier's on every unit."""
-    from research.study.emphasis import onehot, probabilities
+    from research.study.emphasis import probabilities
 
     size = units.groupby("group").size()
     n_rest = rest.groupby("group").size().reindex(size.index, fill_value=0)
     known = drawn.assign(group=drawn.unit_id.map(units.set_index("unit_id").group))
-    counts = pd.DataFrame(onehot(known.truth), columns=codebook.codes()).groupby(known.group.to_numpy()).sum()
+    counts = pd.DataFrame(codebook.onehot(known.truth), columns=codebook.codes()).groupby(known.group.to_numpy()).sum()
     by_group = units.group.to_numpy()
-    label_all = pd.DataFrame(onehot(units.classifier_label), columns=codebook.codes()).groupby(by_group).mean()
+    label_all = pd.DataFrame(codebook.onehot(units.classifier_label), columns=codebook.codes()).groupby(by_group).mean()
     proba_all = pd.DataFrame(probabilities(units), columns=codebook.codes()).groupby(by_group).mean()
     out = table.copy()
     for column in ("corrected", "ci_low", "ci_high"):
