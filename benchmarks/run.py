@@ -31,7 +31,7 @@ from collection import write_collection  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results.json"
 VERSION = 2  #: of this file's layout (1: copies of the seeds, before issue #24)
 BATCH_MB = 5.7  # the issue's batch
-BATCH_ROUNDS = 7  #: rounds of the batch's commands, taking turns
+BATCH_ROUNDS = 11  #: rounds of the batch's commands, taking turns (7 before this round: too few for a stable median)
 STUDY_DOCS = 1000
 ONE_PLAN = ROOT / "seeds" / "004_5ae382eb9c728642.txt"  # Jinan, 39 KB: the issue's one plan
 #: The reference: a bare script that imports jieba and segments the files' text.
@@ -49,13 +49,14 @@ def _pss(pid: int) -> int:
         return next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
 
 
-def run_measured(cmd: list[str], env=None) -> tuple[float, int]:
+def run_measured(cmd: list[str], env=None, sample: bool = True) -> tuple[float, int]:
     """Wall time and peak resident memory of a command: the RSS of its process tree summed,
     sampled every 20 ms (pages forked workers share with their parent count once per process,
     so this is an upper bound).  The CPU time of the tree (user + system, its workers included)
     is added to :data:`CPU_SECONDS` under the command's line, and the peak of the tree's summed
     PSS (every 100 ms; shared pages counted once in all, where Linux reports it) to
-    :data:`PEAK_PSS`."""
+    :data:`PEAK_PSS`.  ``sample=False``: wall and CPU time only (peak memory 0), nothing polling
+    the process tree while it runs."""
     import resource
 
     import psutil
@@ -65,7 +66,7 @@ def run_measured(cmd: list[str], env=None) -> tuple[float, int]:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     peak, peak_pss, done = 0, 0, threading.Event()
 
-    def sample():
+    def sampler():
         nonlocal peak, peak_pss
         parent = psutil.Process(proc.pid)
         for tick in itertools.count():
@@ -80,11 +81,13 @@ def run_measured(cmd: list[str], env=None) -> tuple[float, int]:
                 pass
             time.sleep(0.02)
 
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
+    thread = threading.Thread(target=sampler, daemon=True)
+    if sample:
+        thread.start()
     _, err = proc.communicate()
     done.set()
-    thread.join()
+    if sample:
+        thread.join()
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     CPU_SECONDS[" ".join(map(str, cmd))] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -100,14 +103,19 @@ PEAK_PSS: dict[str, int] = {}
 
 def side_by_side(commands: dict[str, list[str]], repeat: int) -> dict[str, dict]:
     """Each command ``repeat`` times, the commands taking turns (so a change of load touches all
-    of them); best wall time and highest peak memory of each, and every run's wall time."""
+    of them, and each takes each place in the turn in as many rounds as the others, give or take
+    one): best wall time of each and every run's wall time.  The timed runs are not sampled
+    (a thread polling a process tree's memory takes a share of the two cores, which slows a
+    two-process command and not a one-process one); the peak memory of each command comes from
+    one more run, sampled."""
     runs: dict[str, list] = {name: [] for name in commands}
-    for _ in range(repeat):
-        for name, cmd in commands.items():
-            runs[name].append(run_measured(cmd))
-    return {name: {"seconds": round(min(r[0] for r in rs), 3), "runs": repeat,
-                   "peak_memory_mb": round(max(r[1] for r in rs) / 2**20),
-                   "all_seconds": [round(r[0], 3) for r in rs]} for name, rs in runs.items()}
+    names = list(commands)
+    for r in range(repeat):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            runs[name].append(run_measured(commands[name], sample=False)[0])
+    return {name: {"seconds": round(min(rs), 3), "runs": repeat,
+                   "peak_memory_mb": round(run_measured(commands[name])[1] / 2**20),
+                   "all_seconds": [round(r, 3) for r in rs]} for name, rs in runs.items()}
 
 
 def classify_cmd(paths, tmp: Path, *options) -> list[str]:

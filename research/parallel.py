@@ -85,85 +85,170 @@ def _windowed(submit: Callable, result: Callable, items: Iterable, window: int, 
 
 
 def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, desc) -> Iterator:
-    """``jobs - 1`` forked workers and this process: each worker takes the first item no one has
-    taken as soon as it is free, and this process computes the others (the next one untaken
-    whenever the item due next is still being computed elsewhere) instead of idling as a
-    dispatcher; so one fork fewer, and no pickling of the results this process computed."""
+    """``jobs - 1`` forked workers and this process, with no thread in this process: each worker
+    holds up to two items (one waiting while it computes the other; one each when there are
+    fewer than ``2 * jobs`` items, so that this process gets a share of a few long ones), and
+    this process computes the first item no one has taken, then collects what the workers
+    finished and hands each its next items; it waits only when every item due is in a worker.
+    One fork fewer than a dispatcher and nothing this process computes is pickled; and no
+    thread of this process competes for the GIL with the one that computes (as the threads of
+    ``multiprocessing.Pool``, which this replaced, did to hand out and collect the items)."""
     import gc
     import multiprocessing as mp
-    import threading
+    from multiprocessing.connection import wait
 
-    # two items per worker at first, so that one waits in its pipe while it computes the other (the
-    # threads that hand it the next item need the GIL, which this process holds while it computes);
-    # one each when there are too few items to keep this process busy too (two long items: one
-    # here, one in the worker)
-    lock, pending, idle = threading.Lock(), deque(), [0]
-    first = True
-    stopped = threading.Event()
+    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    source = iter(progress(items, total=total, desc=desc))
+    untaken: deque = deque()  # (index, item) read from the source, not yet taken
+    done: dict[int, tuple[bool, object]] = {}  # index -> (ok, result or exception)
+    read = head = 0  # items read from the source; index of the next item to yield
+    ended = False
 
-    def take() -> _Slot | None:
-        with lock:
-            slot = next((s for s in pending if s.state == _Slot.NEW), None)
-            if slot is not None:
-                slot.state = _Slot.TAKEN
-            return slot
+    def fill() -> None:
+        nonlocal read, ended
+        while not ended and read - head < window:
+            item = next(source, _END)
+            if item is _END:
+                ended = True
+            else:
+                untaken.append((read, item))
+                read += 1
 
-    def send(pool, slot: _Slot | None) -> None:
-        if slot is None:
-            with lock:
-                idle[0] += 1
-            return
-        finish = functools.partial(_finish, slot, lambda: None if stopped.is_set() else send(pool, take()))
-        try:
-            pool.apply_async(func, (slot.item,), callback=finish, error_callback=functools.partial(finish, failed=True))
-        except ValueError:  # the pool is closing (an error, or the consumer stopped early)
-            pass
-
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    fill()
+    ahead = 2 if len(untaken) >= 2 * jobs else 1
     _release_memory()
     gc.freeze()  # forked workers share the parent's objects instead of copying them on write
-    source = iter(progress(items, total=total, desc=desc))
+    workers = []
+
+    by_conn: dict = {}  # a worker's end of its pipe -> the worker
+
+    def collect(timeout: float | None) -> None:
+        """Receive what the workers finished (waiting up to ``timeout``) and refill them."""
+        for conn in wait(list(by_conn), timeout):
+            worker = by_conn[conn]
+            try:
+                index, ok, value = conn.recv()
+            except (EOFError, OSError):
+                _worker_ended(worker.process)
+            worker.held -= 1
+            done[index] = (ok, value)
+        for worker in workers:
+            while worker.held < ahead and untaken:
+                try:
+                    worker.conn.send(untaken.popleft())
+                except OSError:
+                    _worker_ended(worker.process)
+                worker.held += 1
+
+    clean = False
     try:
-        with mp.get_context(method).Pool(jobs - 1) as pool:
-            workers = list(pool._pool)  # the pool's processes, to notice one the system ends (no callback comes)
-            while True:
-                with lock:
-                    while len(pending) < window and (item := next(source, _END)) is not _END:
-                        pending.append(_Slot(item))
-                    if first:
-                        idle[0] = (jobs - 1) * (2 if len(pending) >= 2 * jobs else 1)
-                        first = False
-                    free, idle[0] = idle[0], 0
-                for _ in range(free):
-                    send(pool, take())
-                if not pending:
-                    break
-                head = pending[0]
-                while not head.done.is_set() and (slot := take()):  # the head itself when no one took it
-                    _finish(slot, lambda: None, func(slot.item))
-                while not head.done.wait(0.5):
-                    _check_alive(workers)
-                with lock:
-                    pending.popleft()
-                if head.failed:
-                    raise head.value
-                yield head.value
+        for _ in range(min(jobs - 1, len(untaken))):
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(func, theirs), daemon=True)
+            process.start()
+            theirs.close()
+            workers.append(_Worker(process, mine))
+        by_conn.update((w.conn, w) for w in workers)
+        collect(0)
+        while head < read or not ended:
+            if head not in done:
+                if untaken:  # compute the next untaken item here (the head itself when no one took it)
+                    index, item = untaken.popleft()
+                    done[index] = (True, func(item))
+                    collect(0)
+                else:
+                    collect(0.5)
+                continue
+            ok, value = done.pop(head)
+            head += 1
+            fill()
+            collect(0)
+            if not ok:
+                raise value
+            yield value
+        clean = True
     finally:
-        stopped.set()
+        for worker in workers:
+            worker.stop(clean)
         gc.unfreeze()
 
 
 _END = object()
 
 
-def _check_alive(workers: list) -> None:
-    """Raise if a worker process has ended: what it held would never come back."""
-    ended = next((w for w in workers if w.exitcode is not None), None)
-    if ended is not None:
-        from research.errors import ResearchError
+def _serve(func: Callable, conn) -> None:
+    """A worker's loop: compute each ``(index, item)`` received, send back ``(index, ok, value)``.
+    A thread receives items and another sends results, so this process computes while this
+    end of the pipe is read or written (a large item or result waits in neither process)."""
+    import queue
+    import signal
+    import threading
+    import traceback
 
-        raise ResearchError(f"a worker process ended unexpectedly (exit code {ended.exitcode}; out of memory?); "
-                            "run again with --jobs 1 or on a machine with more memory")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the workers
+    inbox, outbox = queue.SimpleQueue(), queue.SimpleQueue()
+
+    def receive() -> None:
+        try:
+            while (message := conn.recv()) is not None:
+                inbox.put(message)
+        except (EOFError, OSError):  # the parent has gone
+            pass
+        inbox.put(None)
+
+    def send() -> None:
+        while (out := outbox.get()) is not None:
+            try:
+                conn.send(out)
+            except (BrokenPipeError, ConnectionResetError):
+                return
+            except Exception as e:  # a result or error that cannot be pickled
+                conn.send((out[0], False, RuntimeError(f"a worker's result could not be sent back: {e!r}")))
+
+    threads = [threading.Thread(target=receive, daemon=True), threading.Thread(target=send)]
+    for thread in threads:
+        thread.start()
+    try:
+        while (message := inbox.get()) is not None:
+            index, item = message
+            try:
+                out = (index, True, func(item))
+            except Exception as e:
+                e.add_note("in a worker process:\n" + traceback.format_exc())
+                out = (index, False, e)
+            outbox.put(out)
+    finally:  # (a func that exits the process: the parent sees it end)
+        outbox.put(None)
+        threads[1].join()
+
+
+class _Worker:
+    """A worker process of :func:`_pool_map`, this process's end of its pipe and how many items
+    it holds."""
+
+    def __init__(self, process, conn):
+        self.process, self.conn, self.held = process, conn, 0
+
+    def stop(self, clean: bool) -> None:
+        """End the worker: told to stop once it has nothing left (``clean``), else at once."""
+        if clean:
+            try:
+                self.conn.send(None)
+            except OSError:
+                clean = False
+        if not clean:
+            self.process.terminate()
+        self.process.join()
+        self.conn.close()
+
+
+def _worker_ended(process) -> None:
+    """Raise for a worker process that has ended: what it held would never come back."""
+    from research.errors import ResearchError
+
+    process.join(1)
+    raise ResearchError(f"a worker process ended unexpectedly (exit code {process.exitcode}; out of memory?); "
+                        "run again with --jobs 1 or on a machine with more memory")
 
 
 def _release_memory() -> None:
@@ -177,22 +262,3 @@ def _release_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
-
-
-class _Slot:
-    """One item of :func:`_pool_map`: untaken, or taken by a worker or this process; its result
-    once done."""
-
-    NEW, TAKEN = 0, 1
-    __slots__ = ("item", "state", "value", "failed", "done")
-
-    def __init__(self, item):
-        import threading
-
-        self.item, self.state, self.value, self.failed, self.done = item, _Slot.NEW, None, False, threading.Event()
-
-
-def _finish(slot: _Slot, then: Callable, value, failed: bool = False) -> None:
-    slot.item, slot.value, slot.failed = None, value, failed
-    slot.done.set()
-    then()

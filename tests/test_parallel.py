@@ -87,3 +87,33 @@ def test_a_consumer_that_stops_early_leaves_no_worker_behind():
     assert next(results)[0] == 0
     results.close()
     assert not multiprocessing.active_children()
+
+
+def _in_worker_only(x):
+    if os.getpid() != PARENT and x % 2:
+        raise ValueError(f"odd item {x}")
+    return x
+
+
+def test_an_error_in_a_worker_keeps_its_type_message_and_where_it_came_from():
+    with pytest.raises(ValueError, match=r"odd item \d+") as raised:
+        list(map_ordered(_in_worker_only, range(40), jobs=2))
+    notes = "\n".join(getattr(raised.value, "__notes__", []))
+    assert "in a worker process" in notes and "_in_worker_only" in notes
+
+
+def test_items_and_results_larger_than_a_pipe_pass_both_ways_without_a_hang():
+    """A chunk of units out and a frame back can each be megabytes: neither process may wait on
+    a full pipe while the other waits on it (run in a child process with a time limit)."""
+    import subprocess
+    import sys
+
+    code = ("import os\nfrom research.parallel import map_ordered\n"
+            "def echo(s):\n    return s + str(os.getpid()) * 100_000\n"
+            "items = [str(i) * 1_000_000 for i in range(12)]\n"
+            "out = list(map_ordered(echo, items, jobs=2))\n"
+            "assert [o[:len(i)] for o, i in zip(out, items)] == items\n"
+            "print(len({o[-7:] for o in out}))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2"  # both processes computed some
