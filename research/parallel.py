@@ -49,8 +49,9 @@ def map_ordered(func: Callable, items: Iterable, jobs: int = 1, client=None, tot
     ``jobs`` local processes (this one and ``jobs - 1`` forked workers; ``threads``: threads of
     this process, for work that releases the GIL) with at most ``window`` (default ``4 * jobs``;
     ``2 * jobs`` for threads) waiting or in flight; else here, one after
-    the other.  ``func`` and the items must be picklable for the first two.
-    A progress bar shows on a terminal (``desc``).
+    the other.  ``func`` and the items must be picklable for the first two.  A map that starts
+    inside a worker, or while this process runs one in processes (an item's own map, say), runs
+    where it is, one item after the other.  A progress bar shows on a terminal (``desc``).
     """
     if client is not None:
         yield from _windowed(lambda item: client.submit(func, item, pure=False), lambda f: f.result(),
@@ -61,9 +62,9 @@ def map_ordered(func: Callable, items: Iterable, jobs: int = 1, client=None, tot
         with ThreadPoolExecutor(jobs) as pool:
             yield from _windowed(lambda item: pool.submit(func, item), lambda f: f.result(), items,
                                  window or 2 * jobs, total, desc)
-    elif jobs > 1 and not _in_worker():
+    elif jobs > 1 and not _in_worker() and not _mapping:
         yield from _pool_map(func, items, jobs, window or 4 * jobs, total, desc)
-    else:  # one process (a worker's own maps run here: a pool's workers cannot fork workers)
+    else:  # one process (an item's own maps run where it runs: a pool's workers cannot fork workers)
         for item in progress(items, total=total, desc=desc):
             yield func(item)
 
@@ -92,11 +93,13 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
     finished and hands each its next items; it waits only when every item due is in a worker.
     One fork fewer than a dispatcher and nothing this process computes is pickled; and no
     thread of this process competes for the GIL with the one that computes (as the threads of
-    ``multiprocessing.Pool``, which this replaced, did to hand out and collect the items)."""
+    ``multiprocessing.Pool``, which this replaced, did to hand out and collect the items).  An
+    error is raised when its item's turn comes, wherever it was computed."""
     import gc
     import multiprocessing as mp
     from multiprocessing.connection import wait
 
+    global _mapping
     context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     source = iter(progress(items, total=total, desc=desc))
     untaken: deque = deque()  # (index, item) read from the source, not yet taken
@@ -116,11 +119,8 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
 
     fill()
     ahead = 2 if len(untaken) >= 2 * jobs else 1
-    _release_memory()
-    gc.freeze()  # forked workers share the parent's objects instead of copying them on write
-    workers = []
-
-    by_conn: dict = {}  # a worker's end of its pipe -> the worker
+    workers: list[_Worker] = []
+    by_conn: dict = {}  # this process's end of a worker's pipe -> the worker
 
     def collect(timeout: float | None) -> None:
         """Receive what the workers finished (waiting up to ``timeout``) and refill them."""
@@ -129,7 +129,9 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
             try:
                 index, ok, value = conn.recv()
             except (EOFError, OSError):
-                _worker_ended(worker.process)
+                raise _worker_ended(worker.process) from None
+            if index is None:  # the worker could not take an item in
+                raise value
             worker.held -= 1
             done[index] = (ok, value)
         for worker in workers:
@@ -137,24 +139,29 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
                 try:
                     worker.conn.send(untaken.popleft())
                 except OSError:
-                    _worker_ended(worker.process)
+                    raise _worker_ended(worker.process) from None
                 worker.held += 1
 
-    clean = False
+    _release_memory()
+    gc.freeze()  # forked workers share the parent's objects instead of copying them on write
+    _mapping, clean = True, False
     try:
-        for _ in range(min(jobs - 1, len(untaken))):
+        for _ in range(min(jobs - 1, len(untaken) - 1)):  # (one item: computed here)
             mine, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(func, theirs), daemon=True)
             process.start()
             theirs.close()
             workers.append(_Worker(process, mine))
-        by_conn.update((w.conn, w) for w in workers)
+            by_conn[mine] = workers[-1]
         collect(0)
         while head < read or not ended:
             if head not in done:
                 if untaken:  # compute the next untaken item here (the head itself when no one took it)
                     index, item = untaken.popleft()
-                    done[index] = (True, func(item))
+                    try:
+                        done[index] = (True, func(item))
+                    except Exception as e:
+                        done[index] = (False, e)
                     collect(0)
                 else:
                     collect(0.5)
@@ -170,42 +177,54 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
     finally:
         for worker in workers:
             worker.stop(clean)
+        _mapping = False
         gc.unfreeze()
 
 
 _END = object()
+_mapping = False  #: this process is running a map in processes (an item's own maps run here)
 
 
 def _serve(func: Callable, conn) -> None:
     """A worker's loop: compute each ``(index, item)`` received, send back ``(index, ok, value)``.
-    A thread receives items and another sends results, so this process computes while this
-    end of the pipe is read or written (a large item or result waits in neither process)."""
+    A thread receives items and another sends results, so the parent is not kept waiting on a
+    full pipe while this process computes; the receiving thread ends this process if the parent
+    has ended (no one would read its results)."""
+    import os
     import queue
     import signal
     import threading
     import traceback
+    from multiprocessing import parent_process
+    from multiprocessing.connection import wait
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the workers
     inbox, outbox = queue.SimpleQueue(), queue.SimpleQueue()
+    parent = parent_process()
+    watched = [conn, parent.sentinel] if parent is not None else [conn]
 
     def receive() -> None:
         try:
-            while (message := conn.recv()) is not None:
+            while True:
+                if conn not in wait(watched):  # only the parent's sentinel: the parent has ended
+                    os._exit(1)
+                if (message := conn.recv()) is None:
+                    break
                 inbox.put(message)
-        except (EOFError, OSError):  # the parent has gone
-            pass
+        except (EOFError, OSError):  # the parent has ended
+            os._exit(1)
+        except Exception as e:  # an item that cannot be unpickled here
+            outbox.put((None, False, RuntimeError(f"a worker could not take in an item: {e!r}")))
         inbox.put(None)
 
     def send() -> None:
         while (out := outbox.get()) is not None:
             try:
-                conn.send(out)
-            except (BrokenPipeError, ConnectionResetError):
+                conn.send_bytes(_pickled(out))
+            except OSError:  # the parent has ended
                 return
-            except Exception as e:  # a result or error that cannot be pickled
-                conn.send((out[0], False, RuntimeError(f"a worker's result could not be sent back: {e!r}")))
 
-    threads = [threading.Thread(target=receive, daemon=True), threading.Thread(target=send)]
+    threads = [threading.Thread(target=receive, daemon=True), threading.Thread(target=send, daemon=True)]
     for thread in threads:
         thread.start()
     try:
@@ -222,6 +241,25 @@ def _serve(func: Callable, conn) -> None:
         threads[1].join()
 
 
+def _pickled(out: tuple):
+    """``(index, ok, value)`` pickled for the parent (``Connection.recv`` reads it); a result or
+    error that cannot be pickled, or an error that cannot be rebuilt from its pickle, becomes a
+    ``RuntimeError`` that names it (and keeps the error's traceback)."""
+    import pickle
+    from multiprocessing.reduction import ForkingPickler
+
+    try:
+        data = ForkingPickler.dumps(out)
+        if not out[1]:
+            pickle.loads(data)
+        return data
+    except Exception as e:
+        value = out[2]
+        what = (f"{type(value).__qualname__}: {value}\n" + "\n".join(getattr(value, "__notes__", []))
+                if not out[1] else f"a result of type {type(value).__qualname__}")
+        return ForkingPickler.dumps((out[0], False, RuntimeError(f"{what} (could not be sent from the worker: {e!r})")))
+
+
 class _Worker:
     """A worker process of :func:`_pool_map`, this process's end of its pipe and how many items
     it holds."""
@@ -230,25 +268,27 @@ class _Worker:
         self.process, self.conn, self.held = process, conn, 0
 
     def stop(self, clean: bool) -> None:
-        """End the worker: told to stop once it has nothing left (``clean``), else at once."""
+        """End the worker: told to stop once it has nothing left (``clean``; ended if it has not
+        within 5 s, say for a thread it left running), else at once."""
         if clean:
             try:
                 self.conn.send(None)
+                self.process.join(5)
             except OSError:
-                clean = False
-        if not clean:
+                pass
+        if self.process.is_alive():
             self.process.terminate()
         self.process.join()
         self.conn.close()
 
 
-def _worker_ended(process) -> None:
-    """Raise for a worker process that has ended: what it held would never come back."""
+def _worker_ended(process) -> Exception:
+    """The error for a worker process that has ended: what it held would never come back."""
     from research.errors import ResearchError
 
     process.join(1)
-    raise ResearchError(f"a worker process ended unexpectedly (exit code {process.exitcode}; out of memory?); "
-                        "run again with --jobs 1 or on a machine with more memory")
+    return ResearchError(f"a worker process ended unexpectedly (exit code {process.exitcode}; out of memory?); "
+                         "run again with --jobs 1 or on a machine with more memory")
 
 
 def _release_memory() -> None:

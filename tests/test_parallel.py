@@ -117,3 +117,78 @@ def test_items_and_results_larger_than_a_pipe_pass_both_ways_without_a_hang():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2"  # both processes computed some
+
+
+def _fails_here_from_five(x):
+    if x >= 5 and os.getpid() == PARENT:
+        raise KeyError(x)
+    return x
+
+
+def test_an_error_comes_in_its_items_turn_wherever_it_was_computed():
+    """Every item before the first that fails is yielded, in order, then its error is raised
+    (this process computes items ahead of the one due, so its errors must wait their turn)."""
+    got = []
+    with pytest.raises(KeyError) as raised:
+        for x in map_ordered(_fails_here_from_five, range(40), jobs=2):
+            got.append(x)
+    assert len(got) >= 5 and got == list(range(len(got))) and raised.value.args == (len(got),)
+
+
+class _BuiltOnlyInTheParent:
+    def __init__(self, v):
+        self.v = v
+
+    def __reduce__(self):
+        return _rebuild_in_the_parent, (self.v,)
+
+
+def _rebuild_in_the_parent(v):
+    if os.getpid() != PARENT:
+        raise ValueError(f"cannot rebuild {v} here")
+    return _BuiltOnlyInTheParent(v)
+
+
+def test_an_item_a_worker_cannot_take_in_is_an_error_not_a_hang():
+    with pytest.raises(RuntimeError, match="could not take in an item"):
+        list(map_ordered(lambda x: x.v, [_BuiltOnlyInTheParent(i) for i in range(10)], jobs=2))
+
+
+def test_one_item_is_computed_here_and_a_map_inside_an_item_here_forks_no_more():
+    import multiprocessing
+
+    assert [pid for _, pid in map_ordered(_square_where, [3], jobs=2)] == [os.getpid()]
+
+    def inner(x):
+        return os.getpid(), len(multiprocessing.active_children()), [v for v, _ in map_ordered(_square_where, range(x), jobs=2)]
+
+    out = list(map_ordered(inner, [2, 3, 4, 5, 6], jobs=2))
+    assert [values for _, _, values in out] == [[x * x for x in range(n)] for n in [2, 3, 4, 5, 6]]
+    here = [children for pid, children, _ in out if pid == os.getpid()]
+    assert here and all(children == 1 for children in here)  # the outer map's one worker, nothing more
+
+
+def test_the_workers_end_when_their_parent_is_killed():
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    code = ("import os, time\nfrom research.parallel import map_ordered\n"
+            "def nap(x):\n    time.sleep(30)\n    return x\n"
+            "print(os.getpid(), flush=True)\nlist(map_ordered(nap, range(6), jobs=3))\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(parent.stdout.readline())
+        deadline = time.monotonic() + 20
+        while len(workers := psutil.Process(pid).children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(workers) == 2
+        os.kill(pid, signal.SIGKILL)
+        parent.wait(10)
+        gone, alive = psutil.wait_procs(workers, timeout=10)
+        assert not alive, f"workers left running: {alive}"
+    finally:
+        parent.kill()
