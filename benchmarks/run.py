@@ -81,12 +81,12 @@ def run_measured(cmd: list[str], env=None, sample: bool = True) -> tuple[float, 
                 pass
             time.sleep(0.02)
 
-    thread = threading.Thread(target=sampler, daemon=True)
-    if sample:
+    thread = threading.Thread(target=sampler, daemon=True) if sample else None
+    if thread:
         thread.start()
     _, err = proc.communicate()
     done.set()
-    if sample:
+    if thread:
         thread.join()
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -16,7 +16,6 @@ pickled, so memory does not grow with the number of workers.
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
@@ -62,17 +61,19 @@ def map_ordered(func: Callable, items: Iterable, jobs: int = 1, client=None, tot
         with ThreadPoolExecutor(jobs) as pool:
             yield from _windowed(lambda item: pool.submit(func, item), lambda f: f.result(), items,
                                  window or 2 * jobs, total, desc)
-    elif jobs > 1 and not _in_worker() and not _mapping:
+    elif jobs > 1 and not _inside_a_map():
         yield from _pool_map(func, items, jobs, window or 4 * jobs, total, desc)
     else:  # one process (an item's own maps run where it runs: a pool's workers cannot fork workers)
         for item in progress(items, total=total, desc=desc):
             yield func(item)
 
 
-def _in_worker() -> bool:
+def _inside_a_map() -> bool:
+    """This process is a pool's worker (which cannot fork workers), or is running a map in
+    processes already (an item it computes, or the consumer between items)."""
     import multiprocessing as mp
 
-    return bool(mp.current_process().daemon)
+    return _mapping or bool(mp.current_process().daemon)
 
 
 def _windowed(submit: Callable, result: Callable, items: Iterable, window: int, total, desc) -> Iterator:
