@@ -223,15 +223,25 @@ def _kept(results: dict) -> dict:
     return {k: v for k, v in results.items() if k in marks and (k == "load" or marks[k] in v)}
 
 
+def host_speed() -> float:
+    """Seconds a fixed pure-Python loop takes in a fresh interpreter (best of 3): the host's
+    speed for one process at the time, recorded before and after each part, so that a run on a
+    slowed host shows as one."""
+    loop = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(5_000_000):\n    s += i\nprint(time.perf_counter() - t)"
+    return round(min(float(subprocess.run([sys.executable, "-c", loop], capture_output=True, text=True,
+                                          check=True).stdout) for _ in range(3)), 3)
+
+
 def main(parts: list[str]) -> None:
     parts = parts or ["startup", "batch", "study", "pipeline"]
     measured, load = {}, {}
     for part in parts:
         print(f"{part} ...", flush=True)
-        before = os.getloadavg()[0]
+        before, speed = os.getloadavg()[0], host_speed()
         with tempfile.TemporaryDirectory() as name:
             measured[part] = globals()[part](Path(name))
-        load[part] = {"load_average_1min_before": round(before, 2), "after": round(os.getloadavg()[0], 2)}
+        load[part] = {"load_average_1min_before": round(before, 2), "after": round(os.getloadavg()[0], 2),
+                      "python_loop_seconds_before": speed, "python_loop_seconds_after": host_speed()}
     # read the file only now, so that parts run at the same time by another process are kept
     results = _kept(json.loads(RESULTS.read_text())) if RESULTS.exists() else {}
     results.update(measured)
