@@ -89,11 +89,14 @@ reproduce: setup
 
 # Random order (pytest-randomly prints its seed; `pytest --randomly-seed=N` repeats an order, `-p no:randomly` turns it off);
 # the slowest tests are listed so that SLOW_TESTS in tests/conftest.py can be kept up to date.
+# The tests start with the numeric kernels pinned (research/numerics.py): pytest's plugins load
+# numpy before a test imports research.
+PINS = $$($(PY) -c 'from research.numerics import as_shell; print(as_shell())')
 test: setup
-	$(PY) -m pytest -q -m "not slow" --durations=5
+	env $(PINS) $(PY) -m pytest -q -m "not slow" --durations=5
 
 test-all: setup
-	$(PY) -m pytest -q --durations=10
+	env $(PINS) $(PY) -m pytest -q --durations=10
 
 bench: setup
 	$(PY) benchmarks/run.py $(PARTS)

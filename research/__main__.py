@@ -15,17 +15,31 @@ import threading
 
 from research.numerics import one_blas_thread
 
-one_blas_thread()  # before numpy loads
 
-from research.cli import main  # noqa: E402
+def end(code: int) -> None:
+    """Run the exit handlers, flush the standard streams and end the process with ``code`` (2
+    if the last of the output cannot be written: a full disk, say; a reader that has gone, as
+    ``head`` does, is not an error)."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            pass
+        except ValueError:  # closed
+            pass
+        except OSError as err:
+            os.write(2, f"error: cannot write the output: {err.strerror or err}\n".encode())
+            code = 2
+    os._exit(code)
 
-code = main()
-if any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
-    raise SystemExit(code)
-atexit._run_exitfuncs()
-for stream in (sys.stdout, sys.stderr):
-    try:
-        stream.flush()
-    except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
-        pass
-os._exit(code or 0)
+
+if __name__ == "__main__":
+    one_blas_thread()  # before numpy loads
+
+    from research.cli import main
+
+    code = main() or 0
+    if any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
+        raise SystemExit(code)
+    end(code)
