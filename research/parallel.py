@@ -6,9 +6,10 @@ results come back in input order, with a bounded number of items in flight, so m
 flat in the number of items whatever the back end.  :func:`cluster` opens a Dask client for
 ``--dask ADDRESS`` ("local": a local cluster of single-threaded worker processes).
 
-Local processes are this one and ``jobs - 1`` workers forked where the platform allows, so what
-the parent loaded before the map (the classifier, a tokenizer) is shared with the workers instead
-of loaded again; the parent computes items too instead of idling as a dispatcher.  Work that
+Local processes are this one and ``jobs - 1`` workers, forked where that is safe
+(:func:`start_method`), so that what the parent loaded before the map (the classifier, a
+tokenizer) is shared with the workers instead of loaded again; the parent computes items too
+instead of idling as a dispatcher.  Work that
 releases the GIL (tomotopy's Gibbs sampling) runs in ``threads`` instead: nothing is forked or
 pickled, so memory does not grow with the number of workers.
 """
@@ -101,7 +102,7 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
     from multiprocessing.connection import wait
 
     global _mapping
-    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    context = mp.get_context(start_method())
     source = iter(progress(items, total=total, desc=desc))
     untaken: deque = deque()  # (index, item) read from the source, not yet taken
     done: dict[int, tuple[bool, object]] = {}  # index -> (ok, result or exception)
@@ -180,6 +181,17 @@ def _pool_map(func: Callable, items: Iterable, jobs: int, window: int, total, de
             worker.stop(clean)
         _mapping = False
         gc.unfreeze()
+
+
+def start_method() -> str:
+    """How local workers start: forked where that is safe, so that they share what this process
+    loaded; spawned (a fresh interpreter that imports what it needs) on macOS, whose system
+    libraries may run threads that a forked child cannot use (Python's documentation calls fork
+    unsafe there), and where there is no fork."""
+    import multiprocessing as mp
+    import sys
+
+    return "fork" if sys.platform != "darwin" and "fork" in mp.get_all_start_methods() else "spawn"
 
 
 _END = object()

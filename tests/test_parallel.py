@@ -192,3 +192,26 @@ def test_the_workers_end_when_their_parent_is_killed():
         assert not alive, f"workers left running: {alive}"
     finally:
         parent.kill()
+
+
+def test_where_fork_is_unsafe_the_workers_are_spawned_and_give_the_same_results(monkeypatch, tmp_path):
+    """On macOS workers are spawned (fresh interpreters that import what they need), not forked:
+    a map and ``classify --jobs 2`` give what one process gives."""
+    import io
+    import sys
+
+    from research import parallel, paths
+    from research.classify.apply import classify
+
+    assert parallel.start_method() == ("spawn" if sys.platform == "darwin" else "fork")
+    monkeypatch.setattr(parallel, "start_method", lambda: "spawn")
+    out = list(map_ordered(_square_where, range(20), jobs=2))
+    assert [v for v, _ in out] == [x * x for x in range(20)] and len({pid for _, pid in out}) == 2
+    with pytest.raises(KeyError):
+        list(map_ordered(_fails_on_five, range(10), jobs=2))
+    seeds = [str(p) for p in sorted(paths.SEEDS.glob("*.txt"))]
+    assert classify(seeds, out=str(tmp_path / "spawned.csv"), jobs=2, stream=io.StringIO()) == 0
+    monkeypatch.undo()
+    assert classify(seeds, out=str(tmp_path / "here.csv"), jobs=1, stream=io.StringIO()) == 0
+    assert (tmp_path / "spawned.csv").read_bytes() == (tmp_path / "here.csv").read_bytes()
+    assert (tmp_path / "spawned.dropped.csv").read_bytes() == (tmp_path / "here.dropped.csv").read_bytes()
