@@ -430,6 +430,7 @@ UNSOURCED: dict[str, str] = {
     r"before #24.s work 1,087 s": "benchmarks/results.json of commit 5a7bfd7 (git history)",
     r"get there from 1,087 s": "benchmarks/results.json of commit 5a7bfd7 (git history)",
     r"1\.511×, on a host slowed so that the bare jieba script took 7\.254 s": "benchmarks/results.json of commit 141c875 (git history)",
+    r"before numpy's loops were pinned, gave 1\.623": "benchmarks/results.json of commit c6e7fcb (git history)",
     r"The run before, 194\.5 s, was on a slower host, where the bare jieba script took 6\.07 s":
         "benchmarks/results.json of commit b3681f7 (git history)",
 }
