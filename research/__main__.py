@@ -1,6 +1,6 @@
 """``python -m research``: the command line (:mod:`research.cli`).
 
-BLAS runs on one thread (:func:`research.numerics.one_blas_thread`).  A command that returns
+BLAS runs on one thread (:func:`research.numerics.one_blas_thread_by_default`).  A command that returns
 ends its process without tearing the interpreter down: the exit handlers run (those that end
 worker processes, remove temporary folders or flush logs) and the standard streams are flushed,
 but what the command loaded (jieba's dictionary, the model, compiled patterns) is not freed
@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 
-from research.numerics import one_blas_thread
+from research.numerics import one_blas_thread_by_default
 
 
 def end(code: int) -> None:
@@ -24,9 +24,7 @@ def end(code: int) -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except BrokenPipeError:
-            pass
-        except ValueError:  # closed
+        except (BrokenPipeError, ValueError):  # the reader has gone, or the stream is closed
             pass
         except OSError as err:
             os.write(2, f"error: cannot write the output: {err.strerror or err}\n".encode())
@@ -35,7 +33,7 @@ def end(code: int) -> None:
 
 
 if __name__ == "__main__":
-    one_blas_thread()  # before numpy loads
+    one_blas_thread_by_default()  # before numpy loads
 
     from research.cli import main
 

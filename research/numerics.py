@@ -65,10 +65,19 @@ def pin_kernels(flags: frozenset[str] | None = None) -> dict[str, str]:
     return {name: os.environ[name] for name in PINNED if name in os.environ}
 
 
-def one_blas_thread() -> None:
+def one_blas_thread():
+    """A context in which numpy's BLAS runs on one thread (fits: no reduction order that depends
+    on the machine's number of cores, and on problems this small more threads only cost)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def one_blas_thread_by_default() -> None:
     """Run OpenBLAS on one thread in this process and the processes it starts (a default, as
-    above).  The commands parallelise by processes (``--jobs``); a BLAS thread would only take a
-    core from them: OpenBLAS's second thread spins for a while once numpy loads."""
+    above; before numpy loads).  The commands parallelise by processes (``--jobs``); a BLAS
+    thread would only take a core from them: OpenBLAS's second thread spins for a while once
+    numpy loads."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 

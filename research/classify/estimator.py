@@ -20,12 +20,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
 
 from research.classify.augment import augment
 from research.classify.features import (CodebookTerms, HeadingArea, Segment, Union, body_chars,
                                        body_words, path_words)
 from research.classify.inputs import as_texts as _texts
+from research.numerics import one_blas_thread
 from research.text import Tokenizer
 
 DICTIONARIES = ("jieba", "domain")
@@ -113,7 +113,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         rows, labels, weights = augment(texts, y, bool(self.context_dropout), float(self.sentence_weight))
         # One BLAS thread: on problems this small, more threads only cost (about 3 times the CPU
         # time here), and the floats do not depend on the machine's number of cores.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             self.pipeline_ = self._pipeline().fit(rows, labels, classify__sample_weight=weights)
         self.classes_ = self.pipeline_.classes_
         return self

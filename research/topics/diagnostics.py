@@ -37,7 +37,7 @@ def npmi_many(topic_sets: list[list[list[str]]], docs: list[list[str]], dictiona
 
 def perplexity(model: LdaModel, heldout: list) -> float:
     """Per-word perplexity of held-out units (gensim's variational bound, base 2)."""
-    from research.topics.gensim_lda import one_blas_thread
+    from research.numerics import one_blas_thread
 
     with one_blas_thread():
         return float(2 ** (-model.log_perplexity(heldout)))

@@ -14,6 +14,7 @@ from gensim.corpora import Dictionary
 from gensim.models import LdaModel
 
 from research import codebook
+from research.numerics import one_blas_thread
 
 logging.getLogger("gensim").setLevel(logging.WARNING)
 
@@ -33,13 +34,6 @@ def fit_lda(bow: list, dictionary: Dictionary, k: int, seed: int, eta=None,
                         passes=passes, iterations=iterations, alpha="symmetric",
                         eta=BASE_ETA if eta is None else eta, eval_every=None, chunksize=2000,
                         dtype=np.float64)
-
-
-def one_blas_thread():
-    """A context in which numpy's BLAS runs on one thread."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def document_topics(model: LdaModel, bow: list) -> np.ndarray:
